@@ -1,0 +1,40 @@
+package io.ecrsecret.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class MainTest {
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void helpListsEverySubcommand() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString())
+        .contains("operator", "refresh", "status", "verify", "iam-policy", "AWS_ENDPOINT_URL");
+  }
+
+  @Test
+  void missingCommandIsAUsageError() {
+    assertThat(run()).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing command");
+  }
+
+  @Test
+  void unbuiltCommandSaysSoAndFails() {
+    assertThat(run("operator")).isEqualTo(NotYetImplemented.EXIT_CODE);
+    assertThat(err.toString()).contains("operator: not yet implemented");
+  }
+}
