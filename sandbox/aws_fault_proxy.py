@@ -1,0 +1,294 @@
+#!/usr/bin/env python3
+"""A small HTTP proxy in front of the AWS emulator (moto), for tests.
+
+It forwards every request unchanged (the Host header too, so SigV4 signatures still verify
+upstream) and returns the answer unchanged, except where a test asked otherwise:
+
+* ``expiresAt``: ECR ``GetAuthorizationToken`` answers carry a realistic expiry (moto always
+  says 2015) - a fixed instant, or "now + N seconds" at the time of the answer;
+* faults, matched by service and action: ``throttle``, ``server-error`` (HTTP 500),
+  ``unavailable`` (HTTP 503), ``access-denied``, ``slow`` (delay, then forward) and ``drop``
+  (close the connection without an answer); each for a number of requests or until cleared.
+  Errors are in the wire format of the service (JSON 1.1 for ECR, query XML for STS).
+
+It also counts what it received, by ``service:Action`` and by access key id.
+
+Control API (JSON), under ``/__sandbox/``:
+  GET    /__sandbox/requests              counts received so far
+  DELETE /__sandbox/requests              reset the counts
+  PUT    /__sandbox/faults                {"rules": [{"service": "ecr", "action": "GetAuthorizationToken",
+                                            "fault": "throttle", "count": 3, "delaySeconds": 2}]}
+  DELETE /__sandbox/faults                clear all rules
+  PUT    /__sandbox/token-expiry          {"expiresInSeconds": 43200} or {"expiresAt": 1767225600}
+                                          or {} for moto's own answer
+"""
+
+import argparse
+import http.client
+import json
+import re
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "transfer-encoding",
+    "te",
+    "trailer",
+    "upgrade",
+    "content-length",
+}
+CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[^/]+/[^/]+/([^/]+)/")
+FAULTS = {"throttle", "server-error", "unavailable", "access-denied", "slow", "drop"}
+
+
+class State:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.rules = []
+        self.expiry = {}
+        self.by_action = {}
+        self.by_access_key = {}
+        self.total = 0
+
+    def count(self, key, access_key):
+        with self.lock:
+            self.total += 1
+            self.by_action[key] = self.by_action.get(key, 0) + 1
+            if access_key:
+                self.by_access_key[access_key] = self.by_access_key.get(access_key, 0) + 1
+
+    def take_fault(self, service, action):
+        with self.lock:
+            for rule in self.rules:
+                if rule.get("service") not in (None, service) or rule.get("action") not in (None, action):
+                    continue
+                if rule.get("count") is not None:
+                    if rule["count"] <= 0:
+                        continue
+                    rule["count"] -= 1
+                return dict(rule)
+        return None
+
+    def snapshot(self):
+        with self.lock:
+            return {
+                "total": self.total,
+                "byAction": dict(self.by_action),
+                "byAccessKey": dict(self.by_access_key),
+            }
+
+    def reset_counts(self):
+        with self.lock:
+            self.total = 0
+            self.by_action.clear()
+            self.by_access_key.clear()
+
+
+def identify(headers, body):
+    """Returns (service, action, access key id) of an AWS request."""
+    service, access_key = None, None
+    match = CREDENTIAL.search(headers.get("Authorization", ""))
+    if match:
+        access_key, service = match.group(1), match.group(2)
+    target = headers.get("X-Amz-Target")
+    if target:  # JSON protocols: "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken"
+        prefix, _, action = target.partition(".")
+        if service is None:
+            service = "ecr" if prefix.startswith("AmazonEC2ContainerRegistry") else prefix
+        return service, action, access_key
+    form = parse_qs(body.decode("utf-8", "replace")) if body else {}
+    action = (form.get("Action") or ["unknown"])[0]
+    if service is None:
+        service = "sts" if action.startswith("AssumeRole") or action == "GetCallerIdentity" else "unknown"
+    return service, action, access_key
+
+
+def error_answer(service, action, fault):
+    """Status, headers and body of the error a real AWS endpoint returns for the fault."""
+    request_id = str(uuid.uuid4())
+    code, status, message = {
+        "throttle": ("ThrottlingException" if service != "sts" else "Throttling", 400, "Rate exceeded"),
+        "server-error": ("InternalFailure" if service != "sts" else "InternalFailure", 500,
+                         "We encountered an internal error. Please try again."),
+        "unavailable": ("ServiceUnavailableException" if service != "sts" else "ServiceUnavailable", 503,
+                        "Service is unavailable. Please try again later."),
+        "access-denied": ("AccessDeniedException" if service != "sts" else "AccessDenied",
+                          400 if service != "sts" else 403,
+                          "User: arn:aws:iam::123456789012:user/sandbox is not authorized to perform: "
+                          f"{service}:{action} because no identity-based policy allows the action "
+                          "(injected by the sandbox)"),
+    }[fault]
+    if service == "sts":
+        body = (
+            '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+            f"<Error><Type>{'Receiver' if status >= 500 else 'Sender'}</Type><Code>{code}</Code>"
+            f"<Message>{message}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+        ).encode()
+        return status, {"Content-Type": "text/xml", "x-amzn-RequestId": request_id}, body
+    body = json.dumps({"__type": code, "message": message}).encode()
+    headers = {
+        "Content-Type": "application/x-amz-json-1.1",
+        "x-amzn-RequestId": request_id,
+        "x-amzn-ErrorType": code,
+    }
+    return status, headers, body
+
+
+MOTO_AUTH_ERROR = re.compile(
+    rb"<ErrorResponse>\s*<Errors>\s*<Error>\s*<Code>([^<]*)</Code>\s*<Message>([^<]*)</Message>", re.S)
+
+
+def protocol_error(headers, payload, json_protocol):
+    """moto answers authentication and authorization failures in a shape of its own
+    (<ErrorResponse><Errors><Error>...), which AWS SDKs cannot read: neither the JSON of ECR nor
+    the <ErrorResponse><Error> of STS. The same error, code and message unchanged, is given in the
+    form the service's protocol defines: the one correction this proxy makes to moto's answers."""
+    match = MOTO_AUTH_ERROR.search(payload)
+    if not match:
+        return headers, payload
+    code, message = (m.decode("utf-8", "replace") for m in match.groups())
+    headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+    if json_protocol:
+        headers["Content-Type"] = "application/x-amz-json-1.1"
+        headers["x-amzn-ErrorType"] = code
+        return headers, json.dumps({"__type": code, "message": message}).encode()
+    headers["Content-Type"] = "text/xml"
+    body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message>"
+            f"</Error><RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>")
+    return headers, body.encode()
+
+
+def make_handler(state, upstream_host, upstream_port):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, fmt, *args):  # requests carry signatures: keep them out of logs
+            pass
+
+        def read_body(self):
+            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                chunks = []
+                while True:
+                    size = int(self.rfile.readline().strip().split(b";")[0], 16)
+                    if size == 0:
+                        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                            pass
+                        return b"".join(chunks)
+                    chunks.append(self.rfile.read(size))
+                    self.rfile.readline()
+            length = int(self.headers.get("Content-Length") or 0)
+            return self.rfile.read(length) if length else b""
+
+        def reply(self, status, headers, body):
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def control(self, body):
+            path = urlsplit(self.path).path
+            data = json.loads(body) if body else {}
+            if path == "/__sandbox/requests":
+                if self.command == "DELETE":
+                    state.reset_counts()
+                return self.reply(200, {"Content-Type": "application/json"},
+                                  json.dumps(state.snapshot()).encode())
+            if path == "/__sandbox/faults":
+                rules = [] if self.command == "DELETE" else data.get("rules", [])
+                bad = [r for r in rules if r.get("fault") not in FAULTS]
+                if bad:
+                    return self.reply(400, {"Content-Type": "application/json"},
+                                      json.dumps({"error": f"unknown fault in {bad}; known: {sorted(FAULTS)}"}).encode())
+                with state.lock:
+                    state.rules = rules
+                return self.reply(200, {"Content-Type": "application/json"}, json.dumps({"rules": rules}).encode())
+            if path == "/__sandbox/token-expiry":
+                with state.lock:
+                    state.expiry = {} if self.command == "DELETE" else data
+                return self.reply(200, {"Content-Type": "application/json"}, json.dumps(state.expiry).encode())
+            return self.reply(404, {"Content-Type": "application/json"}, b'{"error": "unknown control path"}')
+
+        def handle_any(self):
+            body = self.read_body()
+            if self.path.startswith("/__sandbox/"):
+                return self.control(body)
+            service, action, access_key = identify(self.headers, body)
+            state.count(f"{service}:{action}", access_key)
+            rule = state.take_fault(service, action)
+            if rule:
+                fault = rule["fault"]
+                if fault == "drop":
+                    self.close_connection = True
+                    self.connection.close()
+                    return
+                if fault == "slow":
+                    time.sleep(float(rule.get("delaySeconds") or 5))
+                else:
+                    return self.reply(*error_answer(service, action, fault))
+            self.forward(body, service, action)
+
+        def forward(self, body, service, action):
+            conn = http.client.HTTPConnection(upstream_host, upstream_port, timeout=60)
+            try:
+                conn.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+                for name, value in self.headers.items():
+                    if name.lower() not in HOP_BY_HOP:
+                        conn.putheader(name, value)
+                conn.putheader("Content-Length", str(len(body)))
+                conn.endheaders(body)
+                answer = conn.getresponse()
+                payload = answer.read()
+                headers = {k: v for k, v in answer.getheaders() if k.lower() not in HOP_BY_HOP}
+            finally:
+                conn.close()
+            if service == "ecr" and action == "GetAuthorizationToken" and answer.status == 200:
+                payload = self.with_expiry(payload)
+            if answer.status >= 400:
+                headers, payload = protocol_error(headers, payload, bool(self.headers.get("X-Amz-Target")))
+            self.reply(answer.status, headers, payload)
+
+        def with_expiry(self, payload):
+            with state.lock:
+                expiry = dict(state.expiry)
+            if "expiresAt" in expiry:
+                expires_at = float(expiry["expiresAt"])
+            elif "expiresInSeconds" in expiry:
+                expires_at = time.time() + float(expiry["expiresInSeconds"])
+            else:
+                return payload
+            document = json.loads(payload)
+            for item in document.get("authorizationData", []):
+                item["expiresAt"] = expires_at
+            return json.dumps(document).encode()
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_any
+
+    return Handler
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--port", type=int, required=True, help="port to listen on (127.0.0.1)")
+    parser.add_argument("--upstream", required=True, help="the emulator, e.g. http://127.0.0.1:5000")
+    parser.add_argument("--expires-in", type=float, help="start with realistic expiry: now + N seconds")
+    args = parser.parse_args()
+    upstream = urlsplit(args.upstream)
+    state = State()
+    if args.expires_in is not None:
+        state.expiry = {"expiresInSeconds": args.expires_in}
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(state, upstream.hostname, upstream.port))
+    server.daemon_threads = True
+    print(f"aws-fault-proxy listening on 127.0.0.1:{args.port} -> {args.upstream}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+package io.ecrsecret.sandbox;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A real kube-apiserver and etcd, started by fabric8 kube-api-test from the binaries that {@code
+ * scripts/k8s-binaries} provides (never downloaded from here: offline mode).
+ */
+public final class KubernetesPeer implements AutoCloseable {
+
+  private final KubeAPIServer server;
+  private final Path kubeconfig;
+
+  private KubernetesPeer(KubeAPIServer server, Path kubeconfig) {
+    this.server = server;
+    this.kubeconfig = kubeconfig;
+  }
+
+  static KubernetesPeer start(Path stateDir) {
+    // kube-api-test 7.5.2 crashes on boolean/integer options read from its environment variables,
+    // so every option is set here in code.
+    var config =
+        KubeAPIServerConfigBuilder.anAPIServerConfig()
+            .withOfflineMode(true)
+            .withTestDir(
+                System.getenv()
+                    .getOrDefault(
+                        "KUBEAPITEST_DIR",
+                        Path.of(System.getProperty("user.home"), ".kubeapitest").toString()))
+            .withStartupTimeout(120_000)
+            .withUpdateKubeConfig(false)
+            .withWaitForEtcdHealthCheckOnStartup(true)
+            .build();
+    var server = new KubeAPIServer(config);
+    try {
+      server.start();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "The Kubernetes API server did not start ("
+              + e.getMessage()
+              + "). Provide its binaries with scripts/k8s-binaries (or scripts/setup).",
+          e);
+    }
+    try {
+      Path kubeconfig = stateDir.resolve("kubeconfig");
+      Files.writeString(kubeconfig, server.getKubeConfigYaml());
+      return new KubernetesPeer(server, kubeconfig);
+    } catch (IOException e) {
+      server.stop();
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The kubeconfig file of a cluster administrator (client certificate in system:masters). */
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  public String kubeconfigYaml() {
+    return server.getKubeConfigYaml();
+  }
+
+  /** A client with cluster-admin rights. */
+  public KubernetesClient adminClient() {
+    return new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(kubeconfigYaml()))
+        .build();
+  }
+
+  /** A client that acts as the given user, e.g. {@code system:serviceaccount:ns:name}. */
+  public KubernetesClient clientImpersonating(String user, String... groups) {
+    Config config = Config.fromKubeconfig(kubeconfigYaml());
+    config.setImpersonateUsername(user);
+    config.setImpersonateGroups(groups);
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+  }
+}

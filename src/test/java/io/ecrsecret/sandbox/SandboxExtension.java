@@ -1,0 +1,41 @@
+package io.ecrsecret.sandbox;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Gives integration tests the {@link Sandbox}: started once per test JVM, on first use, and stopped
+ * when the whole run ends. Use as {@code @ExtendWith(SandboxExtension.class)} and take a {@code
+ * Sandbox} parameter.
+ */
+public final class SandboxExtension implements ParameterResolver {
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    return parameter.getParameter().getType() == Sandbox.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    return context
+        .getRoot()
+        .getStore(ExtensionContext.Namespace.GLOBAL)
+        .getOrComputeIfAbsent(Running.class, key -> Running.start(), Running.class)
+        .sandbox();
+  }
+
+  /** Closed by JUnit when the root context closes, at the end of the run. */
+  record Running(Sandbox sandbox) implements ExtensionContext.Store.CloseableResource {
+    static Running start() {
+      Path root = Path.of("").toAbsolutePath();
+      return new Running(Sandbox.start(root, root.resolve("target/sandbox")));
+    }
+
+    @Override
+    public void close() {
+      sandbox.close();
+    }
+  }
+}

@@ -1,0 +1,322 @@
+package io.ecrsecret.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.AuthorizationData;
+import software.amazon.awssdk.services.ecr.model.EcrException;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.StsException;
+
+/** Proves each peer is the real thing: every check here would fail against a fake. */
+@ExtendWith(SandboxExtension.class)
+class SandboxPeersIT {
+
+  private static final String WIDGET_CRD =
+      """
+      apiVersion: apiextensions.k8s.io/v1
+      kind: CustomResourceDefinition
+      metadata:
+        name: widgets.sandbox.test
+      spec:
+        group: sandbox.test
+        scope: Namespaced
+        names: {plural: widgets, singular: widget, kind: Widget}
+        versions:
+          - name: v1
+            served: true
+            storage: true
+            schema:
+              openAPIV3Schema:
+                type: object
+                properties:
+                  spec:
+                    type: object
+                    required: [registry]
+                    properties:
+                      registry:
+                        type: string
+                        pattern: '^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com$'
+      """;
+
+  @Test
+  void apiServerRejectsACustomResourceThatViolatesItsSchema(Sandbox sandbox) {
+    try (KubernetesClient client = sandbox.kubernetes().adminClient()) {
+      CustomResourceDefinition crd =
+          client
+              .apiextensions()
+              .v1()
+              .customResourceDefinitions()
+              .load(new ByteArrayInputStream(WIDGET_CRD.getBytes(StandardCharsets.UTF_8)))
+              .item();
+      client.resource(crd).serverSideApply();
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName("widgets.sandbox.test")
+          .waitUntilCondition(
+              c ->
+                  c != null
+                      && c.getStatus() != null
+                      && c.getStatus().getConditions().stream()
+                          .anyMatch(
+                              cond ->
+                                  cond.getType().equals("Established")
+                                      && cond.getStatus().equals("True")),
+              30,
+              TimeUnit.SECONDS);
+
+      var widgets =
+          client.genericKubernetesResources("sandbox.test/v1", "Widget").inNamespace("default");
+      widgets.resource(widget("good", "123456789012.dkr.ecr.us-east-1.amazonaws.com")).create();
+      assertThat(widgets.withName("good").get()).isNotNull();
+
+      assertThatThrownBy(() -> widgets.resource(widget("bad", "not a registry")).create())
+          .isInstanceOfSatisfying(
+              KubernetesClientException.class,
+              e -> {
+                assertThat(e.getCode()).isEqualTo(422);
+                assertThat(e.getMessage()).contains("spec.registry");
+              });
+      assertThat(widgets.withName("bad").get()).isNull();
+    }
+  }
+
+  private static GenericKubernetesResource widget(String name, String registry) {
+    return new GenericKubernetesResourceBuilder()
+        .withApiVersion("sandbox.test/v1")
+        .withKind("Widget")
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withAdditionalProperties(Map.of("spec", Map.of("registry", registry)))
+        .build();
+  }
+
+  @Test
+  void rbacDeniesAnImpersonatedServiceAccountWhatItWasNotGranted(Sandbox sandbox) {
+    try (KubernetesClient admin = sandbox.kubernetes().adminClient()) {
+      for (String ns : new String[] {"rbac-team-a", "rbac-team-b"}) {
+        admin
+            .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+            .create();
+        admin
+            .resource(
+                new SecretBuilder()
+                    .withNewMetadata()
+                    .withName("s")
+                    .withNamespace(ns)
+                    .endMetadata()
+                    .withStringData(Map.of("k", "v"))
+                    .build())
+            .create();
+      }
+      admin
+          .resource(
+              new ServiceAccountBuilder()
+                  .withNewMetadata()
+                  .withName("reader")
+                  .withNamespace("rbac-team-a")
+                  .endMetadata()
+                  .build())
+          .create();
+      admin
+          .resource(
+              new RoleBuilder()
+                  .withNewMetadata()
+                  .withName("secret-reader")
+                  .withNamespace("rbac-team-a")
+                  .endMetadata()
+                  .withRules(
+                      new PolicyRuleBuilder()
+                          .withApiGroups("")
+                          .withResources("secrets")
+                          .withVerbs("get", "list")
+                          .build())
+                  .build())
+          .create();
+      admin
+          .resource(
+              new RoleBindingBuilder()
+                  .withNewMetadata()
+                  .withName("reader-reads")
+                  .withNamespace("rbac-team-a")
+                  .endMetadata()
+                  .withNewRoleRef("rbac.authorization.k8s.io", "Role", "secret-reader")
+                  .withSubjects(
+                      new SubjectBuilder()
+                          .withKind("ServiceAccount")
+                          .withName("reader")
+                          .withNamespace("rbac-team-a")
+                          .build())
+                  .build())
+          .create();
+    }
+
+    try (KubernetesClient reader =
+        sandbox
+            .kubernetes()
+            .clientImpersonating(
+                "system:serviceaccount:rbac-team-a:reader",
+                "system:serviceaccounts",
+                "system:serviceaccounts:rbac-team-a",
+                "system:authenticated")) {
+      assertThat(reader.secrets().inNamespace("rbac-team-a").withName("s").get()).isNotNull();
+      assertForbidden(() -> reader.secrets().inNamespace("rbac-team-b").withName("s").get());
+      assertForbidden(() -> reader.secrets().inNamespace("rbac-team-a").withName("s").delete());
+    }
+  }
+
+  private static void assertForbidden(Runnable call) {
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+  }
+
+  @Test
+  void awsPeerChecksSignaturesAndKeys(Sandbox sandbox) {
+    AwsBasicCredentials admin = sandbox.aws().adminCredentials();
+    try (EcrClient ecr = ecr(sandbox, admin)) {
+      assertThat(ecr.getAuthorizationToken().authorizationData()).hasSize(1);
+    }
+
+    var wrongSecret = AwsBasicCredentials.create(admin.accessKeyId(), "not-the-secret-key");
+    try (EcrClient ecr = ecr(sandbox, wrongSecret);
+        StsClient sts = sts(sandbox, wrongSecret)) {
+      assertThatThrownBy(ecr::getAuthorizationToken)
+          .isInstanceOfSatisfying(
+              EcrException.class,
+              e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("SignatureDoesNotMatch"));
+      assertThatThrownBy(sts::getCallerIdentity)
+          .isInstanceOfSatisfying(
+              StsException.class,
+              e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("SignatureDoesNotMatch"));
+    }
+
+    var unknownKey = AwsBasicCredentials.create("AKIAUNKNOWNKEY000000", "whatever");
+    try (EcrClient ecr = ecr(sandbox, unknownKey)) {
+      assertThatThrownBy(ecr::getAuthorizationToken)
+          .isInstanceOfSatisfying(
+              EcrException.class,
+              e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidClientTokenId"));
+    }
+  }
+
+  @Test
+  void awsPeerDeniesAUserWithoutEcrPermission(Sandbox sandbox) {
+    var stranger = sandbox.aws().createUser("no-ecr-rights", null);
+    try (EcrClient ecr = ecr(sandbox, stranger)) {
+      assertThatThrownBy(ecr::getAuthorizationToken)
+          .isInstanceOfSatisfying(
+              EcrException.class,
+              e -> {
+                assertThat(e.statusCode()).isIn(400, 403);
+                assertThat(e.awsErrorDetails().errorCode()).containsIgnoringCase("AccessDenied");
+              });
+    }
+  }
+
+  @Test
+  void faultProxyInjectsFaultsSetsExpiryAndCounts(Sandbox sandbox) {
+    var aws = sandbox.aws();
+    try (EcrClient ecr = ecr(sandbox, aws.adminCredentials())) {
+      aws.resetRequestCounts();
+      aws.injectFaults(AwsPeer.Fault.of("ecr", "GetAuthorizationToken", "throttle").times(1));
+      assertThatThrownBy(ecr::getAuthorizationToken)
+          .isInstanceOfSatisfying(
+              EcrException.class,
+              e -> {
+                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ThrottlingException");
+                assertThat(e.isThrottlingException()).isTrue();
+              });
+
+      aws.tokenExpiresIn(Duration.ofHours(12));
+      Instant before = Instant.now();
+      AuthorizationData data = ecr.getAuthorizationToken().authorizationData().get(0);
+      assertThat(data.expiresAt())
+          .isBetween(
+              before.plus(Duration.ofHours(12)).minusSeconds(5),
+              before.plus(Duration.ofHours(12)).plusSeconds(5));
+      assertThat(aws.requestCount("ecr:GetAuthorizationToken")).isEqualTo(2);
+
+      aws.injectFaults(AwsPeer.Fault.of("ecr", "GetAuthorizationToken", "server-error").times(1));
+      assertThatThrownBy(ecr::getAuthorizationToken)
+          .isInstanceOfSatisfying(
+              EcrException.class, e -> assertThat(e.statusCode()).isEqualTo(500));
+    } finally {
+      aws.clearFaults();
+    }
+  }
+
+  @Test
+  void registryRefusesAPullWithoutTheEcrCredentials(Sandbox sandbox) {
+    var registry = sandbox.registry();
+    assertThat(registry.inspectWithoutCredentials().succeeded()).isFalse();
+    assertThat(registry.inspectWithoutCredentials().output()).containsIgnoringCase("unauthorized");
+
+    String wrong = dockerConfig(registry.ecrHost(), "AWS", "not-the-token");
+    assertThat(registry.inspect(wrong).succeeded()).isFalse();
+
+    String token;
+    try (EcrClient ecr = ecr(sandbox, sandbox.aws().adminCredentials())) {
+      token = ecr.getAuthorizationToken().authorizationData().get(0).authorizationToken();
+    }
+    String[] userAndPassword =
+        new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8).split(":", 2);
+    var pulled =
+        registry.inspect(dockerConfig(registry.ecrHost(), userAndPassword[0], userAndPassword[1]));
+    assertThat(pulled.succeeded()).as(pulled.output()).isTrue();
+    assertThat(pulled.output()).contains("\"Digest\"");
+  }
+
+  private static String dockerConfig(String host, String user, String password) {
+    String auth =
+        Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return "{\"auths\":{\"" + host + "\":{\"auth\":\"" + auth + "\"}}}";
+  }
+
+  static EcrClient ecr(Sandbox sandbox, AwsBasicCredentials credentials) {
+    return EcrClient.builder()
+        .endpointOverride(sandbox.aws().endpoint())
+        .region(Region.of(AwsPeer.REGION))
+        .credentialsProvider(StaticCredentialsProvider.create(credentials))
+        .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1)))
+        .build();
+  }
+
+  static StsClient sts(Sandbox sandbox, AwsBasicCredentials credentials) {
+    return StsClient.builder()
+        .endpointOverride(sandbox.aws().endpoint())
+        .region(Region.of(AwsPeer.REGION))
+        .credentialsProvider(StaticCredentialsProvider.create(credentials))
+        .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1)))
+        .build();
+  }
+}
