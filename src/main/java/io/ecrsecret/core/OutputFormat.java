@@ -1,0 +1,37 @@
+package io.ecrsecret.core;
+
+import java.util.Locale;
+
+/** What kind of secret to write. */
+public enum OutputFormat {
+  /** A {@code kubernetes.io/dockerconfigjson} image-pull secret (the default). */
+  DOCKERCONFIGJSON("dockerconfigjson"),
+  /** An Argo CD repository secret for Helm charts in ECR as OCI artifacts. */
+  ARGOCD_HELM("argocd-helm");
+
+  private final String label;
+
+  OutputFormat(String label) {
+    this.label = label;
+  }
+
+  public String label() {
+    return label;
+  }
+
+  public static OutputFormat parse(String text) {
+    String value = text.trim().toLowerCase(Locale.ROOT);
+    for (OutputFormat f : values()) {
+      if (f.label.equals(value)) {
+        return f;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown output format '" + text + "'; expected dockerconfigjson or argocd-helm");
+  }
+
+  @Override
+  public String toString() {
+    return label;
+  }
+}

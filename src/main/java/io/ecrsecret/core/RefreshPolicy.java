@@ -1,0 +1,68 @@
+package io.ecrsecret.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.DoubleSupplier;
+
+/**
+ * When to refresh a token: at its own {@code expiresAt} minus a margin, less up to {@code jitter}
+ * of that margin again (so that many secrets do not refresh in the same second), never sooner than
+ * {@code minimumInterval} from now, so that a token that is already expired, or expires too soon,
+ * cannot cause a hot loop. A token without an expiry is treated as valid for {@code
+ * assumedValidity} (ECR's documented 12 hours).
+ *
+ * @param margin how long before expiry to refresh (default 3h: a refresh that fails still leaves
+ *     hours to retry before pulls fail)
+ * @param jitter the fraction (0..1) of the margin by which a refresh is brought forward at random
+ *     (default 0.1)
+ * @param minimumInterval the shortest wait before the next refresh (default 1m)
+ * @param assumedValidity how long a token without an expiry is taken to last (default 12h)
+ */
+public record RefreshPolicy(
+    Duration margin, double jitter, Duration minimumInterval, Duration assumedValidity) {
+
+  public static final RefreshPolicy DEFAULT =
+      new RefreshPolicy(Duration.ofHours(3), 0.1, Duration.ofMinutes(1), Duration.ofHours(12));
+
+  public RefreshPolicy {
+    Objects.requireNonNull(margin, "margin");
+    Objects.requireNonNull(minimumInterval, "minimumInterval");
+    Objects.requireNonNull(assumedValidity, "assumedValidity");
+    if (margin.isNegative()) {
+      throw new IllegalArgumentException("refresh margin must not be negative, got " + margin);
+    }
+    if (jitter < 0 || jitter > 1) {
+      throw new IllegalArgumentException("jitter must be between 0 and 1, got " + jitter);
+    }
+    if (minimumInterval.isNegative() || minimumInterval.isZero()) {
+      throw new IllegalArgumentException(
+          "minimum interval must be positive, got " + minimumInterval);
+    }
+  }
+
+  public RefreshPolicy withMargin(Duration newMargin) {
+    return new RefreshPolicy(newMargin, jitter, minimumInterval, assumedValidity);
+  }
+
+  /**
+   * The instant to refresh a token obtained at {@code now} that expires at {@code expiresAt}.
+   *
+   * @param random a number in [0, 1) that picks the jitter
+   */
+  public Instant nextRefresh(Instant now, Optional<Instant> expiresAt, DoubleSupplier random) {
+    Instant expiry = expiresAt.orElse(now.plus(assumedValidity));
+    long jitterMillis = (long) (margin.toMillis() * jitter * random.getAsDouble());
+    Instant planned = expiry.minus(margin).minusMillis(jitterMillis);
+    Instant earliest = now.plus(minimumInterval);
+    return planned.isBefore(earliest) ? earliest : planned;
+  }
+
+  /**
+   * Whether a secret whose token expires at {@code expiresAt} is due for refresh at {@code now}.
+   */
+  public boolean isDue(Instant now, Optional<Instant> expiresAt) {
+    return expiresAt.map(e -> !now.isBefore(e.minus(margin))).orElse(true);
+  }
+}

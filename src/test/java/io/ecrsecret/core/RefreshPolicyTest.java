@@ -1,0 +1,60 @@
+package io.ecrsecret.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RefreshPolicyTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+  private final RefreshPolicy policy =
+      new RefreshPolicy(Duration.ofHours(2), 0.5, Duration.ofMinutes(1), Duration.ofHours(12));
+
+  @Test
+  void refreshesAtExpiryMinusMarginWithoutJitter() {
+    Instant expiry = NOW.plus(Duration.ofHours(12));
+    assertThat(policy.nextRefresh(NOW, Optional.of(expiry), () -> 0.0))
+        .isEqualTo(NOW.plus(Duration.ofHours(10)));
+  }
+
+  @Test
+  void jitterBringsTheRefreshForwardByAtMostItsShareOfTheMargin() {
+    Instant expiry = NOW.plus(Duration.ofHours(12));
+    assertThat(policy.nextRefresh(NOW, Optional.of(expiry), () -> 0.999))
+        .isAfter(NOW.plus(Duration.ofHours(9)))
+        .isBefore(NOW.plus(Duration.ofHours(10)));
+  }
+
+  @Test
+  void anExpiredTokenDoesNotCauseAHotLoop() {
+    Instant expired = Instant.parse("2015-01-01T00:00:00Z");
+    assertThat(policy.nextRefresh(NOW, Optional.of(expired), () -> 0.5))
+        .isEqualTo(NOW.plus(Duration.ofMinutes(1)));
+  }
+
+  @Test
+  void aTokenWithoutExpiryIsTakenToLastTwelveHours() {
+    assertThat(policy.nextRefresh(NOW, Optional.empty(), () -> 0.0))
+        .isEqualTo(NOW.plus(Duration.ofHours(10)));
+  }
+
+  @Test
+  void isDueInsideTheMarginOrWhenExpiryIsUnknown() {
+    assertThat(policy.isDue(NOW, Optional.of(NOW.plus(Duration.ofHours(3))))).isFalse();
+    assertThat(policy.isDue(NOW, Optional.of(NOW.plus(Duration.ofHours(2))))).isTrue();
+    assertThat(policy.isDue(NOW, Optional.empty())).isTrue();
+  }
+
+  @Test
+  void rejectsNonsense() {
+    assertThatThrownBy(() -> RefreshPolicy.DEFAULT.withMargin(Duration.ofHours(-1)))
+        .hasMessageContaining("margin");
+    assertThatThrownBy(
+            () -> new RefreshPolicy(Duration.ZERO, 2, Duration.ofMinutes(1), Duration.ofHours(12)))
+        .hasMessageContaining("jitter");
+  }
+}
