@@ -26,10 +26,8 @@ public final class IamPolicies {
   /**
    * The permission policy: {@code ecr:GetAuthorizationToken} (which has no resource scope), and
    * pulling from the given repositories (all, if none given).
-   *
-   * @param includePublic also allow tokens for ECR Public
    */
-  public static String permissionPolicy(List<String> repositoryArns, boolean includePublic) {
+  public static String permissionPolicy(List<String> repositoryArns) {
     for (String arn : repositoryArns) {
       if (!REPOSITORY_ARN.matcher(arn).matches()) {
         throw new IllegalArgumentException(
@@ -50,13 +48,6 @@ public final class IamPolicies {
                 "ecr:GetDownloadUrlForLayer",
                 "ecr:BatchGetImage"),
             repositoryArns.isEmpty() ? "*" : repositoryArns));
-    if (includePublic) {
-      statements.add(
-          statement(
-              "GetEcrPublicAuthorizationToken",
-              List.of("ecr-public:GetAuthorizationToken", "sts:GetServiceBearerToken"),
-              "*"));
-    }
     return write(document(statements));
   }
 

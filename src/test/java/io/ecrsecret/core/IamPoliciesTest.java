@@ -15,7 +15,7 @@ class IamPoliciesTest {
   @Test
   void permissionPolicyAllowsTheTokenEverywhereAndPullsWhereSaid() throws Exception {
     String arn = "arn:aws:ecr:us-east-1:818140567777:repository/*";
-    JsonNode policy = JSON.readTree(IamPolicies.permissionPolicy(List.of(arn), false));
+    JsonNode policy = JSON.readTree(IamPolicies.permissionPolicy(List.of(arn)));
     assertThat(policy.path("Version").asText()).isEqualTo("2012-10-17");
     JsonNode token = policy.path("Statement").get(0);
     assertThat(token.path("Action").get(0).asText()).isEqualTo("ecr:GetAuthorizationToken");
@@ -29,7 +29,7 @@ class IamPoliciesTest {
 
   @Test
   void permissionPolicyRejectsWhatIsNotARepositoryArn() {
-    assertThatThrownBy(() -> IamPolicies.permissionPolicy(List.of("arn:aws:s3:::bucket"), false))
+    assertThatThrownBy(() -> IamPolicies.permissionPolicy(List.of("arn:aws:s3:::bucket")))
         .hasMessageContaining("not an ECR repository ARN");
   }
 

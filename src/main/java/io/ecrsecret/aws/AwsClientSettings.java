@@ -1,0 +1,24 @@
+package io.ecrsecret.aws;
+
+import java.time.Duration;
+
+/**
+ * How the AWS clients behave. Endpoints, regions and credentials come from the SDK's own settings
+ * ({@code AWS_ENDPOINT_URL}, {@code AWS_REGION}, ...), not from here.
+ *
+ * @param maxAttempts attempts per call, the first included; throttling and 5xx answers are retried
+ *     with the SDK's exponential backoff and jitter (default 5)
+ * @param attemptTimeout how long one attempt may take (default 10s)
+ * @param callTimeout how long a call may take with all its retries (default 60s)
+ */
+public record AwsClientSettings(int maxAttempts, Duration attemptTimeout, Duration callTimeout) {
+
+  public static final AwsClientSettings DEFAULT =
+      new AwsClientSettings(5, Duration.ofSeconds(10), Duration.ofSeconds(60));
+
+  public AwsClientSettings {
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
+    }
+  }
+}

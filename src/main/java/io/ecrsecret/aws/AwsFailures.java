@@ -1,0 +1,151 @@
+package io.ecrsecret.aws;
+
+import io.ecrsecret.aws.AwsAccessException.Kind;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.regions.Region;
+
+/** Turns what the AWS SDK throws into an {@link AwsAccessException} a person can act on. */
+final class AwsFailures {
+
+  private static final Set<String> INVALID_CREDENTIALS =
+      Set.of(
+          "UnrecognizedClientException",
+          "InvalidClientTokenId",
+          "SignatureDoesNotMatch",
+          "InvalidSignatureException",
+          "ExpiredToken",
+          "ExpiredTokenException",
+          "IncompleteSignature",
+          "MissingAuthenticationToken");
+
+  private AwsFailures() {}
+
+  static AwsAccessException explain(
+      RuntimeException e, AwsIdentity identity, String region, String action) {
+    if (e instanceof AwsAccessException known) {
+      return known;
+    }
+    String who = " (identity: " + identity.describe() + ")";
+    if (e instanceof AwsServiceException service) {
+      String code =
+          service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+      String awsMessage =
+          service.awsErrorDetails() == null
+              ? ""
+              : String.valueOf(service.awsErrorDetails().errorMessage());
+      if (service.isThrottlingException()) {
+        return new AwsAccessException(
+            Kind.THROTTLED,
+            "AWS throttled "
+                + action
+                + " in "
+                + region
+                + " and kept doing so through every retry; it will be tried again later");
+      }
+      if (code != null
+          && (code.startsWith("AccessDenied")
+              || service.statusCode() == 403 && !INVALID_CREDENTIALS.contains(code))) {
+        return new AwsAccessException(
+            Kind.ACCESS_DENIED,
+            "AWS denied "
+                + action
+                + " in "
+                + region
+                + who
+                + ": "
+                + awsMessage
+                + ". Grant the permission to that principal (see 'ecr-secret-operator iam-policy').");
+      }
+      if (code != null && INVALID_CREDENTIALS.contains(code)) {
+        return new AwsAccessException(
+            Kind.INVALID_CREDENTIALS,
+            "AWS rejected the credentials for "
+                + action
+                + " in "
+                + region
+                + who
+                + ": "
+                + code
+                + " (the access key is unknown, the secret key is wrong, or the session expired)."
+                + " Check the keys or the role setup.");
+      }
+      return new AwsAccessException(
+          Kind.AWS_ERROR,
+          action
+              + " in "
+              + region
+              + " failed"
+              + who
+              + ": "
+              + code
+              + " (HTTP "
+              + service.statusCode()
+              + "): "
+              + awsMessage);
+    }
+    if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
+      return new AwsAccessException(
+          Kind.UNREACHABLE,
+          action
+              + " in "
+              + region
+              + " timed out; the AWS endpoint answers too slowly or not at all");
+    }
+    if (e instanceof SdkClientException client) {
+      String message = String.valueOf(client.getMessage());
+      if (message.contains("Unable to load credentials")
+          || message.contains("Unable to load region")) {
+        return new AwsAccessException(
+            Kind.NO_CREDENTIALS,
+            "No AWS credentials found for "
+                + action
+                + ". Provide them the AWS SDK's usual way (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,"
+                + " AWS_PROFILE, a web identity token for IRSA or ROSA STS, EKS Pod Identity, or an"
+                + " instance profile), or name a Kubernetes Secret holding keys.");
+      }
+      Throwable cause = rootCause(client);
+      if (cause instanceof UnknownHostException && !Region.regions().contains(Region.of(region))) {
+        return new AwsAccessException(
+            Kind.UNKNOWN_REGION,
+            "AWS region '"
+                + region
+                + "' is unknown: no ECR endpoint answers for it. Check the region name.");
+      }
+      if (cause instanceof IOException) {
+        return new AwsAccessException(
+            Kind.UNREACHABLE,
+            "Cannot reach the AWS endpoint for "
+                + action
+                + " in "
+                + region
+                + ": "
+                + cause.getClass().getSimpleName()
+                + (cause instanceof ConnectException
+                        || cause instanceof SocketTimeoutException
+                        || cause instanceof UnknownHostException
+                    ? " (" + cause.getMessage() + ")"
+                    : "")
+                + ". Check the network, proxy and AWS_ENDPOINT_URL settings.");
+      }
+      return new AwsAccessException(
+          Kind.AWS_ERROR, action + " in " + region + " failed" + who + ": " + message);
+    }
+    throw e;
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+}

@@ -1,0 +1,144 @@
+package io.ecrsecret.aws;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Who to be in AWS: a base identity (the SDK's default credential chain, or static keys), then zero
+ * or more roles assumed in turn (role chaining, e.g. a cross-account role).
+ */
+public record AwsIdentity(Base base, List<RoleHop> roles) {
+
+  public AwsIdentity {
+    Objects.requireNonNull(base, "base");
+    roles = List.copyOf(roles);
+  }
+
+  /**
+   * The SDK's default chain: environment, system properties, web identity (IRSA, ROSA STS), EKS Pod
+   * Identity, profiles, container and instance metadata.
+   */
+  public static AwsIdentity defaultChain() {
+    return new AwsIdentity(new DefaultChain(), List.of());
+  }
+
+  public AwsIdentity thenAssume(RoleHop role) {
+    var chained = new java.util.ArrayList<>(roles);
+    chained.add(role);
+    return new AwsIdentity(base, chained);
+  }
+
+  /** Where the first credentials come from. */
+  public sealed interface Base permits DefaultChain, StaticKeys {}
+
+  /** The AWS SDK's default credential provider chain. */
+  public record DefaultChain() implements Base {}
+
+  /**
+   * Keys held somewhere, e.g. a Kubernetes Secret ({@code source} says where, for messages). {@link
+   * #toString()} shows only the access key id.
+   */
+  public record StaticKeys(
+      String accessKeyId, String secretAccessKey, Optional<String> sessionToken, String source)
+      implements Base {
+    public StaticKeys {
+      Objects.requireNonNull(accessKeyId, "accessKeyId");
+      Objects.requireNonNull(secretAccessKey, "secretAccessKey");
+      Objects.requireNonNull(sessionToken, "sessionToken");
+      Objects.requireNonNull(source, "source");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof StaticKeys other
+          && accessKeyId.equals(other.accessKeyId)
+          && secretAccessKey.equals(other.secretAccessKey)
+          && sessionToken.equals(other.sessionToken);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(accessKeyId, secretAccessKey, sessionToken);
+    }
+
+    @Override
+    public String toString() {
+      return "static keys " + accessKeyId + " from " + source;
+    }
+  }
+
+  /**
+   * One {@code sts:AssumeRole}.
+   *
+   * @param externalId the external ID the role's trust policy demands, if any
+   * @param sessionName the role session name (shows in CloudTrail)
+   * @param duration the session duration (AWS allows 15 minutes up to the role's maximum)
+   */
+  public record RoleHop(
+      String roleArn, Optional<String> externalId, String sessionName, Duration duration) {
+    private static final java.util.regex.Pattern ARN =
+        java.util.regex.Pattern.compile("arn:aws(-cn|-us-gov|-iso[a-z-]*)?:iam::[0-9]{12}:role/.+");
+    private static final java.util.regex.Pattern SESSION =
+        java.util.regex.Pattern.compile("[\\w+=,.@-]{2,64}");
+
+    public RoleHop {
+      Objects.requireNonNull(externalId, "externalId");
+      if (roleArn == null || !ARN.matcher(roleArn).matches()) {
+        throw new IllegalArgumentException(
+            "'" + roleArn + "' is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)");
+      }
+      if (sessionName == null || !SESSION.matcher(sessionName).matches()) {
+        throw new IllegalArgumentException(
+            "role session name '"
+                + sessionName
+                + "' must be 2 to 64 letters, digits or the characters +=,.@_-");
+      }
+      if (duration.compareTo(Duration.ofMinutes(15)) < 0
+          || duration.compareTo(Duration.ofHours(12)) > 0) {
+        throw new IllegalArgumentException(
+            "role session duration must be between 15m and 12h, got " + duration);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return roleArn + externalId.map(x -> " (with external ID)").orElse("");
+    }
+  }
+
+  /** A non-secret key that tells identities apart (for sharing tokens and clients). */
+  public String cacheKey() {
+    String baseKey =
+        base instanceof StaticKeys k
+            ? "static:" + k.accessKeyId() + ":" + Integer.toHexString(k.hashCode())
+            : "default";
+    return baseKey
+        + roles.stream()
+            .map(
+                r ->
+                    ">"
+                        + r.roleArn()
+                        + r.externalId()
+                            .map(x -> "#" + Integer.toHexString(x.hashCode()))
+                            .orElse(""))
+            .collect(Collectors.joining());
+  }
+
+  /** For messages: "the default AWS credential chain, then role arn:...". Never holds a secret. */
+  public String describe() {
+    String first = base instanceof StaticKeys k ? k.toString() : "the default AWS credential chain";
+    return roles.isEmpty()
+        ? first
+        : first
+            + ", then role "
+            + roles.stream().map(RoleHop::toString).collect(Collectors.joining(", then role "));
+  }
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+}

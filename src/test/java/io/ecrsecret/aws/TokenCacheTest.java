@@ -1,0 +1,121 @@
+package io.ecrsecret.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ecrsecret.core.RefreshPolicy;
+import io.ecrsecret.core.RegistryCredentials;
+import io.ecrsecret.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class TokenCacheTest {
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T00:00:00Z"));
+  private final RefreshPolicy policy = RefreshPolicy.DEFAULT.withMargin(Duration.ofHours(2));
+
+  /** Hands out numbered tokens that expire after {@code validity}, counting requests. */
+  private final class CountingSource implements EcrTokenSource {
+    final AtomicInteger calls = new AtomicInteger();
+    volatile Duration validity = Duration.ofHours(12);
+    volatile RuntimeException failure;
+    volatile CountDownLatch gate;
+
+    @Override
+    public RegistryCredentials token(AwsIdentity identity, String region) {
+      int n = calls.incrementAndGet();
+      if (gate != null) {
+        try {
+          gate.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      return new RegistryCredentials(
+          "AWS", region + "-token-" + n, Optional.of(clock.instant().plus(validity)));
+    }
+  }
+
+  private final CountingSource source = new CountingSource();
+  private final TokenCache cache = new TokenCache(source, clock, policy);
+  private final AwsIdentity identity = AwsIdentity.defaultChain();
+
+  @Test
+  void oneRequestPerIdentityAndRegionUntilTheTokenIsDue() {
+    for (int i = 0; i < 100; i++) {
+      cache.token(identity, "us-east-1");
+    }
+    cache.token(identity, "eu-west-1");
+    assertThat(source.calls).hasValue(2);
+
+    clock.advance(Duration.ofHours(9)); // 3h left, margin 2h: still fine
+    assertThat(cache.token(identity, "us-east-1").password()).isEqualTo("us-east-1-token-1");
+    clock.advance(Duration.ofHours(1).plusSeconds(1)); // inside the margin: due
+    assertThat(cache.token(identity, "us-east-1").password()).isEqualTo("us-east-1-token-3");
+  }
+
+  @Test
+  void differentIdentitiesDoNotShareTokens() {
+    var role =
+        identity.thenAssume(
+            new AwsIdentity.RoleHop(
+                "arn:aws:iam::111111111111:role/pull",
+                Optional.of("x"),
+                "s1",
+                Duration.ofHours(1)));
+    cache.token(identity, "us-east-1");
+    cache.token(role, "us-east-1");
+    assertThat(source.calls).hasValue(2);
+  }
+
+  @Test
+  void concurrentCallersWaitForTheOneRequestUnderWay() throws Exception {
+    source.gate = new CountDownLatch(1);
+    var pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<RegistryCredentials>> results = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        results.add(pool.submit(() -> cache.token(identity, "us-east-1")));
+      }
+      Thread.sleep(200);
+      source.gate.countDown();
+      for (var result : results) {
+        assertThat(result.get().password()).isEqualTo("us-east-1-token-1");
+      }
+      assertThat(source.calls).hasValue(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void anExpiredTokenIsReusedForTheMinimumIntervalNotFetchedInALoop() {
+    source.validity = Duration.ofHours(-1);
+    for (int i = 0; i < 50; i++) {
+      cache.token(identity, "us-east-1");
+    }
+    assertThat(source.calls).hasValue(1);
+    clock.advance(policy.minimumInterval());
+    cache.token(identity, "us-east-1");
+    assertThat(source.calls).hasValue(2);
+  }
+
+  @Test
+  void aFailureIsNotCached() {
+    source.failure = new AwsAccessException(AwsAccessException.Kind.ACCESS_DENIED, "denied");
+    assertThatThrownBy(() -> cache.token(identity, "us-east-1")).hasMessage("denied");
+    source.failure = null;
+    assertThat(cache.token(identity, "us-east-1").password()).isEqualTo("us-east-1-token-2");
+  }
+}
