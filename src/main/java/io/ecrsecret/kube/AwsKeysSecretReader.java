@@ -1,0 +1,67 @@
+package io.ecrsecret.kube;
+
+import io.ecrsecret.aws.AwsIdentity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads static AWS keys from a Kubernetes Secret (seed 004's {@code ecr-creds-rotator-secret}, seed
+ * 003's IAM-user mode). Accepted keys: {@code AWS_ACCESS_KEY_ID} / {@code aws_access_key_id},
+ * {@code AWS_SECRET_ACCESS_KEY} / {@code aws_secret_access_key}, and optionally {@code
+ * AWS_SESSION_TOKEN} / {@code aws_session_token}. Messages never hold a value.
+ */
+public final class AwsKeysSecretReader {
+
+  private final KubernetesClient client;
+
+  public AwsKeysSecretReader(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** An exception whose message says which secret and which key; never a value. */
+  public static final class UnusableKeysException extends RuntimeException {
+    public UnusableKeysException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  public AwsIdentity.StaticKeys read(String namespace, String name) {
+    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+    String where = "secret " + namespace + "/" + name;
+    if (secret == null) {
+      throw new UnusableKeysException(
+          "AWS credentials "
+              + where
+              + " does not exist; create it with the keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+    }
+    String id = first(secret, "AWS_ACCESS_KEY_ID", "aws_access_key_id").orElse(null);
+    String key = first(secret, "AWS_SECRET_ACCESS_KEY", "aws_secret_access_key").orElse(null);
+    if (id == null || key == null) {
+      throw new UnusableKeysException(
+          "AWS credentials "
+              + where
+              + " lacks "
+              + (id == null ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY")
+              + " (it has: "
+              + (secret.getData() == null
+                  ? List.of()
+                  : secret.getData().keySet().stream().sorted().toList())
+              + ")");
+    }
+    return new AwsIdentity.StaticKeys(
+        id, key, first(secret, "AWS_SESSION_TOKEN", "aws_session_token"), where);
+  }
+
+  private static Optional<String> first(Secret secret, String... keys) {
+    for (String key : keys) {
+      Optional<String> value =
+          PullSecretWriter.decoded(secret, key).map(String::trim).filter(v -> !v.isEmpty());
+      if (value.isPresent()) {
+        return value;
+      }
+    }
+    return Optional.empty();
+  }
+}

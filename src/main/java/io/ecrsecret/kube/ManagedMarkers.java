@@ -1,0 +1,33 @@
+package io.ecrsecret.kube;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.Map;
+
+/** The labels and annotations that mark what this program manages. */
+public final class ManagedMarkers {
+
+  private ManagedMarkers() {}
+
+  public static final String PREFIX = "ecr-secret-operator.io/";
+  public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+  public static final String MANAGED_BY = "ecr-secret-operator";
+
+  /** Comma-separated registry hosts this program wrote into the secret. */
+  public static final String REGISTRIES = PREFIX + "registries";
+
+  /** When the token in the secret expires (ISO-8601). */
+  public static final String EXPIRES_AT = PREFIX + "expires-at";
+
+  /** What keeps the secret: {@code cli}, or {@code Kind/namespace/name} of a custom resource. */
+  public static final String OWNER = PREFIX + "owner";
+
+  public static boolean isManaged(HasMetadata resource) {
+    Map<String, String> labels = resource.getMetadata().getLabels();
+    return labels != null && MANAGED_BY.equals(labels.get(MANAGED_BY_LABEL));
+  }
+
+  public static String annotation(HasMetadata resource, String key) {
+    Map<String, String> annotations = resource.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(key);
+  }
+}

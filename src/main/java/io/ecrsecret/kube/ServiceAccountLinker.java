@@ -1,0 +1,133 @@
+package io.ecrsecret.kube;
+
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Adds a pull secret to service accounts' {@code imagePullSecrets}, keeping every link others made;
+ * for builds (OpenShift's {@code builder} account) also to {@code secrets}, as {@code oc secrets
+ * link builder SECRET --for=pull,mount} does. Removes only its own link.
+ */
+public final class ServiceAccountLinker {
+
+  /** What happened to one service account. */
+  public enum Result {
+    LINKED,
+    ALREADY_LINKED,
+    UNLINKED,
+    NOT_LINKED,
+    MISSING
+  }
+
+  /** OpenShift's account that runs builds. */
+  public static final String BUILDER = "builder";
+
+  private static final int ATTEMPTS = 5;
+
+  private final KubernetesClient client;
+
+  public ServiceAccountLinker(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public boolean exists(String namespace, String serviceAccount) {
+    return client.serviceAccounts().inNamespace(namespace).withName(serviceAccount).get() != null;
+  }
+
+  /**
+   * @param forBuilds also allow builds run as this account to use the secret (mount)
+   */
+  public Result link(
+      String namespace, String serviceAccount, String secret, boolean forBuilds, boolean dryRun) {
+    return change(
+        namespace,
+        serviceAccount,
+        dryRun,
+        sa -> addLinks(sa, secret, forBuilds),
+        Result.LINKED,
+        Result.ALREADY_LINKED);
+  }
+
+  public Result unlink(String namespace, String serviceAccount, String secret) {
+    return change(
+        namespace,
+        serviceAccount,
+        false,
+        sa -> removeLinks(sa, secret),
+        Result.UNLINKED,
+        Result.NOT_LINKED);
+  }
+
+  private Result change(
+      String namespace,
+      String name,
+      boolean dryRun,
+      java.util.function.Function<ServiceAccount, ServiceAccount> edit,
+      Result done,
+      Result nothingToDo) {
+    for (int attempt = 1; ; attempt++) {
+      ServiceAccount sa = client.serviceAccounts().inNamespace(namespace).withName(name).get();
+      if (sa == null) {
+        return Result.MISSING;
+      }
+      ServiceAccount changed = edit.apply(sa);
+      if (changed == null) {
+        return nothingToDo;
+      }
+      if (dryRun) {
+        return done;
+      }
+      try {
+        client.serviceAccounts().inNamespace(namespace).resource(changed).update();
+        return done;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** The account with the links added, or null if it has them all. */
+  private static ServiceAccount addLinks(ServiceAccount sa, String secret, boolean forBuilds) {
+    List<LocalObjectReference> pulls = new ArrayList<>(nonNull(sa.getImagePullSecrets()));
+    List<ObjectReference> mounts = new ArrayList<>(nonNull(sa.getSecrets()));
+    boolean changed = false;
+    if (pulls.stream().noneMatch(r -> secret.equals(r.getName()))) {
+      pulls.add(new LocalObjectReference(secret));
+      changed = true;
+    }
+    if (forBuilds && mounts.stream().noneMatch(r -> secret.equals(r.getName()))) {
+      ObjectReference mount = new ObjectReference();
+      mount.setName(secret);
+      mounts.add(mount);
+      changed = true;
+    }
+    return changed
+        ? new ServiceAccountBuilder(sa).withImagePullSecrets(pulls).withSecrets(mounts).build()
+        : null;
+  }
+
+  /** The account without our links, or null if it has none. */
+  private static ServiceAccount removeLinks(ServiceAccount sa, String secret) {
+    List<LocalObjectReference> pulls = new ArrayList<>(nonNull(sa.getImagePullSecrets()));
+    List<ObjectReference> mounts = new ArrayList<>(nonNull(sa.getSecrets()));
+    boolean changed = pulls.removeIf(r -> Objects.equals(secret, r.getName()));
+    changed |= mounts.removeIf(r -> Objects.equals(secret, r.getName()));
+    return changed
+        ? new ServiceAccountBuilder(sa).withImagePullSecrets(pulls).withSecrets(mounts).build()
+        : null;
+  }
+
+  private static <T> List<T> nonNull(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+}

@@ -1,0 +1,270 @@
+package io.ecrsecret.refresh;
+
+import io.ecrsecret.aws.AwsAccessException;
+import io.ecrsecret.aws.EcrTokenSource;
+import io.ecrsecret.core.RefreshPolicy;
+import io.ecrsecret.core.RegistryCredentials;
+import io.ecrsecret.core.RegistryRef;
+import io.ecrsecret.kube.NamespaceResolver;
+import io.ecrsecret.kube.PullSecretWriter;
+import io.ecrsecret.kube.SecretConflictException;
+import io.ecrsecret.kube.ServiceAccountLinker;
+import io.ecrsecret.kube.WorkloadRestarter;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Does one refresh: gets one token per region (through the shared token source), then writes the
+ * secret into each namespace, links service accounts, and restarts or heals workloads if asked. A
+ * failure in AWS writes nothing, so every existing secret keeps its still-valid token; a failure in
+ * one namespace does not stop the others. Shared by the CLI and the operator.
+ */
+public final class PullSecretRefresher {
+
+  private static final Logger log = LoggerFactory.getLogger(PullSecretRefresher.class);
+
+  private final KubernetesClient client;
+  private final EcrTokenSource tokens;
+  private final Clock clock;
+  private final RefreshPolicy policy;
+  private final DoubleSupplier random;
+  private final PullSecretWriter writer;
+  private final NamespaceResolver namespaces;
+  private final ServiceAccountLinker linker;
+  private final WorkloadRestarter restarter;
+
+  public PullSecretRefresher(
+      KubernetesClient client, EcrTokenSource tokens, Clock clock, RefreshPolicy policy) {
+    this(client, tokens, clock, policy, () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  PullSecretRefresher(
+      KubernetesClient client,
+      EcrTokenSource tokens,
+      Clock clock,
+      RefreshPolicy policy,
+      DoubleSupplier random) {
+    this.client = client;
+    this.tokens = tokens;
+    this.clock = clock;
+    this.policy = policy;
+    this.random = random;
+    this.writer = new PullSecretWriter(client);
+    this.namespaces = new NamespaceResolver(client);
+    this.linker = new ServiceAccountLinker(client);
+    this.restarter = new WorkloadRestarter(client);
+  }
+
+  public RefreshReport refresh(RefreshSpec spec) {
+    Instant now = clock.instant();
+    List<String> hosts = spec.registries().stream().map(RegistryRef::host).toList();
+    var resolved = namespaces.resolve(spec.namespaces(), spec.createNamespaces(), spec.dryRun());
+    var outcomes = new ArrayList<NamespaceOutcome>();
+    for (String missing : resolved.missing()) {
+      outcomes.add(
+          NamespaceOutcome.failed(
+              missing,
+              "NamespaceNotFound",
+              "namespace " + missing + " does not exist; create it, or pass --create-namespace"));
+    }
+    for (String terminating : resolved.terminating()) {
+      outcomes.add(
+          NamespaceOutcome.failed(
+              terminating,
+              "NamespaceTerminating",
+              "namespace " + terminating + " is being deleted"));
+    }
+    if (resolved.namespaces().isEmpty() && outcomes.isEmpty()) {
+      outcomes.add(
+          NamespaceOutcome.failed(
+              "", "NoNamespaceMatched", "no namespace matches " + describe(spec)));
+    }
+
+    Map<String, RegistryCredentials> byHost;
+    try {
+      byHost = tokensFor(spec);
+    } catch (AwsAccessException e) {
+      log.warn("No token for {}: {}", hosts, e.getMessage());
+      for (String ns : resolved.namespaces()) {
+        outcomes.add(
+            NamespaceOutcome.failed(
+                ns, e.kind().reason(), e.getMessage() + "; the existing secret was left as it is"));
+      }
+      return report(spec, now, Optional.empty(), outcomes);
+    }
+    Optional<Instant> expiresAt =
+        byHost.values().stream()
+            .map(RegistryCredentials::expiresAt)
+            .flatMap(Optional::stream)
+            .min(Instant::compareTo);
+    String argoUrl = spec.argoUrl().orElse(hosts.get(0));
+    var content =
+        new PullSecretContent(spec.format(), byHost, spec.secretName(), argoUrl, expiresAt);
+    for (String ns : resolved.namespaces()) {
+      outcomes.add(refreshNamespace(spec, ns, content, Set.copyOf(hosts)));
+    }
+    outcomes.sort(java.util.Comparator.comparing(NamespaceOutcome::namespace));
+    return report(spec, now, expiresAt, outcomes);
+  }
+
+  /** One token per region, in the order the registries were given. */
+  private Map<String, RegistryCredentials> tokensFor(RefreshSpec spec) {
+    var byRegion = new LinkedHashMap<String, RegistryCredentials>();
+    var byHost = new TreeMap<String, RegistryCredentials>();
+    for (RegistryRef registry : spec.registries()) {
+      RegistryCredentials token =
+          byRegion.computeIfAbsent(
+              registry.region(), region -> tokens.token(spec.identity(), region));
+      byHost.put(registry.host(), token);
+    }
+    return byHost;
+  }
+
+  private NamespaceOutcome refreshNamespace(
+      RefreshSpec spec, String ns, PullSecretContent content, Set<String> hosts) {
+    String result;
+    try {
+      var written =
+          writer.apply(ns, spec.secretName(), content, spec.owner(), spec.adopt(), spec.dryRun());
+      result = written.result().name().toLowerCase(java.util.Locale.ROOT);
+      if (written.result() != PullSecretWriter.Result.UNCHANGED) {
+        log.info(
+            "{} secret {}/{} for {}{}",
+            written.result() == PullSecretWriter.Result.CREATED ? "Created" : "Updated",
+            ns,
+            spec.secretName(),
+            hosts.stream().sorted().collect(Collectors.joining(",")),
+            spec.dryRun() ? " (dry run: nothing written)" : "");
+      } else {
+        log.debug("Secret {}/{} unchanged", ns, spec.secretName());
+      }
+    } catch (SecretConflictException e) {
+      return NamespaceOutcome.failed(ns, e.reason(), e.getMessage());
+    } catch (KubernetesClientException e) {
+      return NamespaceOutcome.failed(
+          ns, "KubernetesError", kubernetesProblem("write secret " + spec.secretName(), ns, e));
+    }
+
+    var problems = new ArrayList<String>();
+    var linked = new ArrayList<String>();
+    var restarted = new ArrayList<String>();
+    var healed = new ArrayList<String>();
+    try {
+      for (String sa : spec.serviceAccounts()) {
+        var linkResult = linker.link(ns, sa, spec.secretName(), false, spec.dryRun());
+        if (linkResult == ServiceAccountLinker.Result.MISSING) {
+          problems.add(
+              "service account "
+                  + ns
+                  + "/"
+                  + sa
+                  + " does not exist; the secret was not linked to it");
+        } else if (linkResult == ServiceAccountLinker.Result.LINKED) {
+          linked.add(sa);
+        }
+      }
+      boolean builder =
+          switch (spec.builderLink()) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case AUTO -> linker.exists(ns, ServiceAccountLinker.BUILDER);
+          };
+      if (builder) {
+        var linkResult =
+            linker.link(ns, ServiceAccountLinker.BUILDER, spec.secretName(), true, spec.dryRun());
+        if (linkResult == ServiceAccountLinker.Result.MISSING) {
+          problems.add(
+              "service account " + ns + "/builder does not exist; builds cannot use the secret");
+        } else if (linkResult == ServiceAccountLinker.Result.LINKED) {
+          linked.add(ServiceAccountLinker.BUILDER);
+        }
+      }
+      if (!spec.restartDeployments().isEmpty()) {
+        var restart = restarter.restartDeployments(ns, spec.restartDeployments(), spec.dryRun());
+        restarted.addAll(restart.done());
+        restart
+            .missing()
+            .forEach(
+                d -> problems.add("deployment " + ns + "/" + d + " does not exist; not restarted"));
+      }
+      if (spec.healPullFailures()) {
+        healed.addAll(restarter.healPullFailures(ns, hosts, spec.dryRun()).done());
+      }
+    } catch (KubernetesClientException e) {
+      problems.add(kubernetesProblem("link or restart", ns, e));
+    }
+    if (!linked.isEmpty() || !restarted.isEmpty() || !healed.isEmpty()) {
+      log.info(
+          "Namespace {}: linked {}, restarted {}, deleted stuck pods {}{}",
+          ns,
+          linked,
+          restarted,
+          healed,
+          spec.dryRun() ? " (dry run)" : "");
+    }
+    return new NamespaceOutcome(
+        ns,
+        problems.isEmpty() ? result : NamespaceOutcome.FAILED,
+        problems.isEmpty() ? "" : "LinkFailed",
+        problems,
+        linked,
+        restarted,
+        healed);
+  }
+
+  private static String kubernetesProblem(String what, String ns, KubernetesClientException e) {
+    String status =
+        e.getStatus() != null && e.getStatus().getMessage() != null
+            ? e.getStatus().getMessage()
+            : e.getMessage();
+    if (e.getCode() == 403) {
+      return "not allowed to "
+          + what
+          + " in namespace "
+          + ns
+          + ": "
+          + status
+          + ". Grant the RBAC permission";
+    }
+    return "cannot " + what + " in namespace " + ns + ": HTTP " + e.getCode() + " " + status;
+  }
+
+  private static String describe(RefreshSpec spec) {
+    var parts = new ArrayList<String>();
+    if (!spec.namespaces().include().isEmpty()) {
+      parts.add(spec.namespaces().include().toString());
+    }
+    spec.namespaces().labelSelector().ifPresent(s -> parts.add("selector " + s));
+    return String.join(" or ", parts);
+  }
+
+  private RefreshReport report(
+      RefreshSpec spec, Instant now, Optional<Instant> expiresAt, List<NamespaceOutcome> outcomes) {
+    Instant next =
+        expiresAt.isPresent()
+            ? policy.nextRefresh(now, expiresAt, random)
+            : now.plus(policy.minimumInterval());
+    return new RefreshReport(
+        spec.secretName(),
+        spec.registries().stream().map(RegistryRef::host).toList(),
+        spec.dryRun(),
+        now,
+        expiresAt,
+        next,
+        outcomes);
+  }
+}
