@@ -14,7 +14,8 @@ upstream) and returns the answer unchanged, except where a test asked otherwise:
 It also counts what it received, by ``service:Action`` and by access key id.
 
 Control API (JSON), under ``/__sandbox/``:
-  GET    /__sandbox/requests              counts received so far
+  GET    /__sandbox/requests              counts received so far, and the last requests with their
+                                          non-secret parameters (RoleArn, RoleSessionName, ExternalId)
   DELETE /__sandbox/requests              reset the counts
   PUT    /__sandbox/faults                {"rules": [{"service": "ecr", "action": "GetAuthorizationToken",
                                             "fault": "throttle", "count": 3, "delaySeconds": 2}]}
@@ -44,6 +45,9 @@ HOP_BY_HOP = {
     "content-length",
 }
 CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[^/]+/[^/]+/([^/]+)/")
+RECENT = 500
+# request parameters worth showing a test (none of them secret): which role, which session, which external ID
+SHOWN_PARAMS = {"RoleArn", "RoleSessionName", "ExternalId", "DurationSeconds"}
 FAULTS = {"throttle", "server-error", "unavailable", "access-denied", "slow", "drop"}
 
 
@@ -54,14 +58,17 @@ class State:
         self.expiry = {}
         self.by_action = {}
         self.by_access_key = {}
+        self.recent = []
         self.total = 0
 
-    def count(self, key, access_key):
+    def count(self, key, access_key, params):
         with self.lock:
             self.total += 1
             self.by_action[key] = self.by_action.get(key, 0) + 1
             if access_key:
                 self.by_access_key[access_key] = self.by_access_key.get(access_key, 0) + 1
+            self.recent.append({"action": key, "accessKey": access_key, "params": params})
+            del self.recent[:-RECENT]
 
     def take_fault(self, service, action):
         with self.lock:
@@ -81,6 +88,7 @@ class State:
                 "total": self.total,
                 "byAction": dict(self.by_action),
                 "byAccessKey": dict(self.by_access_key),
+                "recent": list(self.recent),
             }
 
     def reset_counts(self):
@@ -88,6 +96,12 @@ class State:
             self.total = 0
             self.by_action.clear()
             self.by_access_key.clear()
+            self.recent.clear()
+
+
+def shown_params(body):
+    form = parse_qs(body.decode("utf-8", "replace")) if body else {}
+    return {k: v[0] for k, v in form.items() if k in SHOWN_PARAMS}
 
 
 def identify(headers, body):
@@ -221,7 +235,8 @@ def make_handler(state, upstream_host, upstream_port):
             if self.path.startswith("/__sandbox/"):
                 return self.control(body)
             service, action, access_key = identify(self.headers, body)
-            state.count(f"{service}:{action}", access_key)
+            state.count(f"{service}:{action}", access_key,
+                        {} if self.headers.get("X-Amz-Target") else shown_params(body))
             rule = state.take_fault(service, action)
             if rule:
                 fault = rule["fault"]

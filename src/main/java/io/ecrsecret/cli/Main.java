@@ -1,5 +1,9 @@
 package io.ecrsecret.cli;
 
+import io.ecrsecret.aws.AwsAccessException;
+import io.ecrsecret.kube.AwsKeysSecretReader;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,34 +22,100 @@ import picocli.CommandLine.Command;
     commandListHeading = "%nCommands:%n",
     footer = {
       "",
-      "AWS credentials and endpoints come from the AWS SDK's standard settings",
-      "(AWS_REGION, AWS_PROFILE, AWS_ROLE_ARN, AWS_ENDPOINT_URL, ...).",
+      "Kubernetes: the current kubeconfig (KUBECONFIG), or the in-cluster service account.",
+      "AWS: credentials, region and endpoints from the AWS SDK's standard settings",
+      "(AWS_REGION, AWS_PROFILE, AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ENDPOINT_URL, ...).",
+      "Every option can also be set by environment variable: --secret-name as ECR_SECRET_NAME.",
+      "Logging goes to stderr; ECR_LOG_LEVEL=INFO or DEBUG says more (never a token).",
       "Run 'ecr-secret-operator COMMAND --help' for a command's options."
     },
     subcommands = {
       NotYetImplemented.Operator.class,
-      NotYetImplemented.Refresh.class,
-      NotYetImplemented.Status.class,
-      NotYetImplemented.Verify.class,
-      NotYetImplemented.IamPolicy.class,
+      RefreshCommand.class,
+      StatusCommand.class,
+      VerifyCommand.class,
+      IamPolicyCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  public static void main(String[] args) {
-    System.exit(run(args));
+  private final CliRuntime runtime;
+
+  public Main(CliRuntime runtime) {
+    this.runtime = runtime;
   }
 
-  /** Runs the command line and returns the exit code, without exiting the JVM. */
-  public static int run(String... args) {
-    return new CommandLine(new Main()).execute(args);
+  public static void main(String[] args) {
+    if (System.getenv("ECR_LOG_LEVEL") == null && System.getProperty("ECR_LOG_LEVEL") == null) {
+      // one-shot commands print their own report: logs only for what goes wrong
+      boolean operator = args.length > 0 && args[0].equals("operator");
+      System.setProperty("ECR_LOG_LEVEL", operator ? "INFO" : "WARN");
+    }
+    System.exit(commandLine(CliRuntime.system()).execute(args));
+  }
+
+  /** The command line, wired to the given runtime. */
+  public static CommandLine commandLine(CliRuntime runtime) {
+    CommandLine cli = new CommandLine(new Main(runtime));
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setDefaultValueProvider(new EnvironmentDefaults(runtime.environment()));
+    cli.setExecutionExceptionHandler(Main::handle);
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          PrintWriter err = e.getCommandLine().getErr();
+          err.printf(
+              "error: %s%nRun '%s --help' for usage.%n",
+              e.getMessage(), e.getCommandLine().getCommandSpec().qualifiedName());
+          err.flush();
+          return 2;
+        });
+    return cli;
+  }
+
+  CliRuntime runtime() {
+    return runtime;
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
   }
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing command.");
+  }
+
+  /** Known failures become one clear line and an exit code; messages never hold a secret. */
+  private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+    PrintWriter err = cli.getErr();
+    String command = cli.getCommandName();
+    if (e instanceof IllegalArgumentException) {
+      err.printf(
+          "error: %s%nRun 'ecr-secret-operator %s --help' for usage.%n", e.getMessage(), command);
+      err.flush();
+      return 2;
+    }
+    if (e instanceof AwsAccessException || e instanceof AwsKeysSecretReader.UnusableKeysException) {
+      err.printf("error: %s%n", e.getMessage());
+    } else if (e instanceof KubernetesClientException k) {
+      String status =
+          k.getStatus() != null && k.getStatus().getMessage() != null
+              ? k.getStatus().getMessage()
+              : k.getMessage();
+      err.printf(
+          "error: the Kubernetes API answered %s: %s%nCheck KUBECONFIG (or the in-cluster service account) and its RBAC permissions.%n",
+          k.getCode() == 0 ? "nothing (unreachable)" : "HTTP " + k.getCode(), status);
+    } else {
+      err.printf("error: %s: %s%n", e.getClass().getSimpleName(), e.getMessage());
+    }
+    err.flush();
+    return 1;
   }
 
   /** The version recorded in the jar's manifest at build time. */

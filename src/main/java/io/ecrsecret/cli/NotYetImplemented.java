@@ -28,29 +28,4 @@ abstract class NotYetImplemented implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description = "Run the Kubernetes operator (not yet implemented).")
   static final class Operator extends NotYetImplemented {}
-
-  @Command(
-      name = "refresh",
-      mixinStandardHelpOptions = true,
-      description = "Create or refresh ECR pull secrets once (not yet implemented).")
-  static final class Refresh extends NotYetImplemented {}
-
-  @Command(
-      name = "status",
-      mixinStandardHelpOptions = true,
-      description = "List managed pull secrets and their expiry (not yet implemented).")
-  static final class Status extends NotYetImplemented {}
-
-  @Command(
-      name = "verify",
-      mixinStandardHelpOptions = true,
-      description =
-          "Prove a pull secret authenticates against its registries (not yet implemented).")
-  static final class Verify extends NotYetImplemented {}
-
-  @Command(
-      name = "iam-policy",
-      mixinStandardHelpOptions = true,
-      description = "Print the IAM permission and OIDC trust policies (not yet implemented).")
-  static final class IamPolicy extends NotYetImplemented {}
 }

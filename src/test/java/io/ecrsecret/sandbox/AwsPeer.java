@@ -209,6 +209,51 @@ public final class AwsPeer implements AutoCloseable {
         .asInt(0);
   }
 
+  /** How many requests were signed with this access key id. */
+  public int requestCountByAccessKey(String accessKeyId) {
+    return control("GET", "/__sandbox/requests", null)
+        .path("byAccessKey")
+        .path(accessKeyId)
+        .asInt(0);
+  }
+
+  /** The last requests: {@code action}, {@code accessKey}, and STS's non-secret {@code params}. */
+  public List<JsonNode> recentRequests() {
+    var recent = new java.util.ArrayList<JsonNode>();
+    control("GET", "/__sandbox/requests", null).path("recent").forEach(recent::add);
+    return recent;
+  }
+
+  /** The administrator's ARN, as trust policies name it. */
+  public static String adminArn() {
+    return "arn:aws:iam::" + ACCOUNT + ":user/sandbox-admin";
+  }
+
+  /**
+   * Creates a role that the given principal may assume (only with the external ID, if one is given:
+   * moto checks the trust policy's principal and its {@code sts:ExternalId} condition), allowed the
+   * given policy; returns its ARN.
+   */
+  public String createRole(
+      String name, String trustedPrincipalArn, String externalId, String policyDocument) {
+    String condition =
+        externalId == null
+            ? ""
+            : ",\"Condition\":{\"StringEquals\":{\"sts:ExternalId\":\"" + externalId + "\"}}";
+    String trust =
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\""
+            + trustedPrincipalArn
+            + "\"},\"Action\":\"sts:AssumeRole\""
+            + condition
+            + "}]}";
+    try (IamClient iam = adminIam()) {
+      String arn =
+          iam.createRole(b -> b.roleName(name).assumeRolePolicyDocument(trust)).role().arn();
+      iam.putRolePolicy(b -> b.roleName(name).policyName(name).policyDocument(policyDocument));
+      return arn;
+    }
+  }
+
   public void resetRequestCounts() {
     control("DELETE", "/__sandbox/requests", null);
   }

@@ -30,7 +30,15 @@ public final class SandboxExtension implements ParameterResolver {
   record Running(Sandbox sandbox) implements ExtensionContext.Store.CloseableResource {
     static Running start() {
       Path root = Path.of("").toAbsolutePath();
-      return new Running(Sandbox.start(root, root.resolve("target/sandbox")));
+      Sandbox sandbox = Sandbox.start(root, root.resolve("target/sandbox"));
+      // What AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ... are for a process: the AWS SDK's own
+      // system properties, so that code under test in this JVM reaches the sandbox by default.
+      var env = sandbox.environment();
+      System.setProperty("aws.endpointUrl", env.get("AWS_ENDPOINT_URL"));
+      System.setProperty("aws.accessKeyId", env.get("AWS_ACCESS_KEY_ID"));
+      System.setProperty("aws.secretAccessKey", env.get("AWS_SECRET_ACCESS_KEY"));
+      System.setProperty("aws.region", env.get("AWS_REGION"));
+      return new Running(sandbox);
     }
 
     @Override

@@ -1,0 +1,7 @@
+package io.ecrsecret.cli;
+
+/** How a command prints its result. */
+enum OutputFormatOption {
+  text,
+  json
+}

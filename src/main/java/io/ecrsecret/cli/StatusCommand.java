@@ -1,0 +1,167 @@
+package io.ecrsecret.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.ecrsecret.core.DurationText;
+import io.ecrsecret.core.NamespacePattern;
+import io.ecrsecret.kube.ManagedMarkers;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    abbreviateSynopsis = true,
+    description = {
+      "List the pull secrets this program manages, when their tokens expire and how much time is"
+          + " left; flag those expired or about to expire.",
+      ""
+    },
+    footer = {
+      "",
+      "Example:  ecr-secret-operator status -n 'team-*' --warn-within 4h",
+      "Exit status: 0 all fine, 1 some secret expired, expires within --warn-within, or has an"
+          + " unknown expiry, 2 usage error."
+    })
+final class StatusCommand implements Callable<Integer> {
+
+  @ParentCommand Main main;
+
+  @Option(
+      names = {"-n", "--namespace"},
+      paramLabel = "NAME|GLOB",
+      split = ",",
+      description = "Only these namespaces (globs allowed). Default: all namespaces.")
+  List<String> namespaces = new ArrayList<>();
+
+  @Option(
+      names = "--warn-within",
+      paramLabel = "DURATION",
+      defaultValue = "2h",
+      converter = DurationConverter.class,
+      description = "Flag secrets expiring within this time (default: ${DEFAULT-VALUE}).")
+  Duration warnWithin;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "text|json",
+      defaultValue = "text",
+      description = "Output format (default: ${DEFAULT-VALUE}).")
+  OutputFormatOption output;
+
+  record Row(
+      String namespace,
+      String secret,
+      String registries,
+      String expiresAt,
+      String left,
+      String state) {}
+
+  @Override
+  public Integer call() throws Exception {
+    List<NamespacePattern> patterns = namespaces.stream().map(NamespacePattern::new).toList();
+    Instant now = main.runtime().clock().instant();
+    List<Secret> secrets;
+    try (KubernetesClient client = main.runtime().kubernetes().get()) {
+      secrets =
+          patterns.stream().allMatch(NamespacePattern::isLiteral) && !patterns.isEmpty()
+              ? patterns.stream()
+                  .flatMap(p -> managed(client.secrets().inNamespace(p.text())).stream())
+                  .toList()
+              : managed(client.secrets().inAnyNamespace()).stream()
+                  .filter(
+                      s ->
+                          patterns.isEmpty()
+                              || NamespacePattern.anyMatches(
+                                  patterns, s.getMetadata().getNamespace()))
+                  .toList();
+    }
+    var rows = new ArrayList<Row>();
+    for (Secret s : secrets) {
+      rows.add(row(s, now));
+    }
+    rows.sort(Comparator.comparing(Row::namespace).thenComparing(Row::secret));
+    boolean attention = rows.stream().anyMatch(r -> !r.state().equals("OK"));
+    if (output == OutputFormatOption.json) {
+      ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+      var root = json.createObjectNode();
+      root.put("checkedAt", now.toString());
+      root.put("needsAttention", attention);
+      ArrayNode items = root.putArray("secrets");
+      rows.forEach(items::addPOJO);
+      main.out().println(json.writeValueAsString(root));
+    } else if (rows.isEmpty()) {
+      main.out().println("No pull secrets managed by ecr-secret-operator found.");
+    } else {
+      var table = new ArrayList<List<String>>();
+      table.add(List.of("NAMESPACE", "SECRET", "EXPIRES", "LEFT", "STATE", "REGISTRIES"));
+      rows.forEach(
+          r ->
+              table.add(
+                  List.of(
+                      r.namespace(),
+                      r.secret(),
+                      r.expiresAt(),
+                      r.left(),
+                      r.state(),
+                      r.registries())));
+      main.out().print(Table.render(table));
+    }
+    main.out().flush();
+    return attention ? 1 : 0;
+  }
+
+  private static List<Secret> managed(
+      io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<
+              Secret,
+              io.fabric8.kubernetes.api.model.SecretList,
+              io.fabric8.kubernetes.client.dsl.Resource<Secret>>
+          secrets) {
+    return secrets
+        .withLabel(ManagedMarkers.MANAGED_BY_LABEL, ManagedMarkers.MANAGED_BY)
+        .list()
+        .getItems();
+  }
+
+  private Row row(Secret s, Instant now) {
+    String registries = String.valueOf(ManagedMarkers.annotation(s, ManagedMarkers.REGISTRIES));
+    String expires = ManagedMarkers.annotation(s, ManagedMarkers.EXPIRES_AT);
+    String state;
+    String left = "";
+    Instant expiresAt = null;
+    try {
+      expiresAt = expires == null ? null : Instant.parse(expires);
+    } catch (DateTimeParseException e) {
+      expiresAt = null;
+    }
+    if (expiresAt == null) {
+      state = "UNKNOWN-EXPIRY";
+    } else {
+      Duration remaining = Duration.between(now, expiresAt);
+      left = DurationText.format(remaining);
+      state =
+          remaining.isNegative() || remaining.isZero()
+              ? "EXPIRED"
+              : remaining.compareTo(warnWithin) <= 0 ? "EXPIRING" : "OK";
+    }
+    return new Row(
+        s.getMetadata().getNamespace(),
+        s.getMetadata().getName(),
+        registries,
+        expiresAt == null ? "" : expiresAt.toString(),
+        left,
+        state);
+  }
+}
