@@ -1,0 +1,105 @@
+package io.ecrsecret.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ecrsecret.core.DockerConfigJson;
+import io.ecrsecret.core.RegistryCredentials;
+import io.ecrsecret.sandbox.Sandbox;
+import io.ecrsecret.sandbox.SandboxExtension;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SandboxExtension.class)
+class StatusAndVerifyIT {
+
+  private static void namespace(KubernetesClient kube, String name) {
+    kube.resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+  }
+
+  @Test
+  void statusFlagsSecretsNearExpiryAndSaysSoInItsExitCode(Sandbox sandbox) {
+    String registry = sandbox.registry().ecrHost();
+    try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
+      namespace(kube, "status-ok");
+      namespace(kube, "status-soon");
+      sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
+      assertThat(
+              CliRun.run(sandbox, "refresh", "-n", "status-ok", "-r", registry, "--no-link")
+                  .exitCode())
+          .isZero();
+      sandbox.aws().tokenExpiresIn(Duration.ofMinutes(30));
+      assertThat(
+              CliRun.run(sandbox, "refresh", "-n", "status-soon", "-r", registry, "--no-link")
+                  .exitCode())
+          .isZero();
+    }
+
+    var healthy = CliRun.run(sandbox, "status", "-n", "status-ok");
+    assertThat(healthy.exitCode()).as(healthy.toString()).isZero();
+    assertThat(healthy.out()).contains("status-ok", "ecr-pull-secret", "OK", "11h");
+
+    var all = CliRun.run(sandbox, "status", "-n", "status-*", "--warn-within", "1h");
+    assertThat(all.exitCode()).isEqualTo(1);
+    assertThat(all.out()).contains("EXPIRING").contains("status-soon");
+
+    var json = CliRun.run(sandbox, "status", "-n", "status-*", "-o", "json");
+    assertThat(json.out())
+        .contains("\"needsAttention\" : true", "\"state\" : \"EXPIRING\"", "\"state\" : \"OK\"");
+  }
+
+  @Test
+  void verifyLogsInToTheRegistryWithTheSecretAndFailsWhenItNoLongerWorks(Sandbox sandbox) {
+    String registry = sandbox.registry().ecrHost();
+    String endpoint = registry + "=http://" + sandbox.registry().address();
+    try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
+      namespace(kube, "verify");
+      sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
+      assertThat(
+              CliRun.run(sandbox, "refresh", "-n", "verify", "-r", registry, "--no-link")
+                  .exitCode())
+          .isZero();
+
+      var good = CliRun.run(sandbox, "verify", "-n", "verify", "--registry-endpoint", endpoint);
+      assertThat(good.exitCode()).as(good.toString()).isZero();
+      assertThat(good.out()).contains(registry, "ok", "authenticated");
+
+      // the token goes stale: the registry must say no, and verify with it
+      String stale =
+          DockerConfigJson.render(
+              Map.of(
+                  registry, new RegistryCredentials("AWS", "an-expired-token", Optional.empty())));
+      kube.secrets()
+          .inNamespace("verify")
+          .withName("ecr-pull-secret")
+          .edit(
+              s ->
+                  new SecretBuilder(s)
+                      .withData(
+                          Map.of(
+                              DockerConfigJson.KEY,
+                              Base64.getEncoder()
+                                  .encodeToString(stale.getBytes(StandardCharsets.UTF_8))))
+                      .build());
+    }
+    var bad =
+        CliRun.run(
+            sandbox, "verify", "-n", "verify", "--registry-endpoint", endpoint, "-o", "json");
+    assertThat(bad.exitCode()).isEqualTo(1);
+    assertThat(bad.out())
+        .contains("\"authenticated\" : false", "rejected")
+        .doesNotContain("an-expired-token");
+
+    var missing = CliRun.run(sandbox, "verify", "-n", "verify", "-s", "nope");
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.err()).contains("secret verify/nope does not exist");
+  }
+}
