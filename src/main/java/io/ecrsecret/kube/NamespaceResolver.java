@@ -5,8 +5,11 @@ import io.ecrsecret.core.NamespaceSelection;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /** Turns a {@link NamespaceSelection} into the namespaces that exist. */
@@ -32,9 +35,13 @@ public final class NamespaceResolver {
         selection.onlyLiterals() ? List.of() : client.namespaces().list().getItems();
     for (NamespacePattern pattern : selection.include()) {
       if (pattern.isLiteral()) {
-        Namespace ns = client.namespaces().withName(pattern.text()).get();
-        if (ns != null) {
-          add(ns, chosen, terminating);
+        Optional<Namespace> ns = read(pattern.text());
+        if (ns == null) {
+          // not allowed to read Namespace objects (a namespace-scoped Role cannot grant it):
+          // go ahead; writing into a namespace that does not exist fails and says so
+          chosen.add(pattern.text());
+        } else if (ns.isPresent()) {
+          add(ns.get(), chosen, terminating);
         } else if (createMissing) {
           if (!dryRun) {
             client
@@ -70,6 +77,18 @@ public final class NamespaceResolver {
     chosen.removeIf(selection::excluded);
     terminating.removeIf(selection::excluded);
     return new Resolved(List.copyOf(chosen), List.copyOf(missing), List.copyOf(terminating));
+  }
+
+  /** The namespace, empty if it does not exist, null if we may not read it. */
+  private Optional<Namespace> read(String name) {
+    try {
+      return Optional.ofNullable(client.namespaces().withName(name).get());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_FORBIDDEN) {
+        return null;
+      }
+      throw e;
+    }
   }
 
   private static void add(Namespace ns, TreeSet<String> chosen, TreeSet<String> terminating) {

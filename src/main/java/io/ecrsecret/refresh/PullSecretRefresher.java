@@ -155,6 +155,12 @@ public final class PullSecretRefresher {
     } catch (SecretConflictException e) {
       return NamespaceOutcome.failed(ns, e.reason(), e.getMessage());
     } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return NamespaceOutcome.failed(
+            ns,
+            "NamespaceNotFound",
+            "namespace " + ns + " does not exist; create it, or pass --create-namespace");
+      }
       return NamespaceOutcome.failed(
           ns, "KubernetesError", kubernetesProblem("write secret " + spec.secretName(), ns, e));
     }
