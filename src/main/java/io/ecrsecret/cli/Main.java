@@ -108,14 +108,30 @@ public final class Main implements Runnable {
           k.getStatus() != null && k.getStatus().getMessage() != null
               ? k.getStatus().getMessage()
               : k.getMessage();
-      err.printf(
-          "error: the Kubernetes API answered %s: %s%nCheck KUBECONFIG (or the in-cluster service account) and its RBAC permissions.%n",
-          k.getCode() == 0 ? "nothing (unreachable)" : "HTTP " + k.getCode(), status);
+      if (k.getCode() > 0) {
+        err.printf(
+            "error: the Kubernetes API answered HTTP %d: %s%nCheck the RBAC permissions of the"
+                + " identity in KUBECONFIG (or of the in-cluster service account).%n",
+            k.getCode(), status);
+      } else {
+        err.printf(
+            "error: cannot reach the Kubernetes API: %s%nCheck KUBECONFIG (or the in-cluster"
+                + " service account) and the network.%n",
+            rootCause(k));
+      }
     } else {
       err.printf("error: %s: %s%n", e.getClass().getSimpleName(), e.getMessage());
     }
     err.flush();
     return 1;
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause.getClass().getSimpleName() + ": " + cause.getMessage();
   }
 
   /** The version recorded in the jar's manifest at build time. */
