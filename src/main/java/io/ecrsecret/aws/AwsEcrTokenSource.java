@@ -33,7 +33,8 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
   }
 
   @Override
-  public RegistryCredentials token(AwsIdentity identity, String region) {
+  public RegistryCredentials token(
+      AwsIdentity identity, String region, java.time.Duration validFor) {
     try {
       tokenRequests.increment();
       EcrClient client = clients.computeIfAbsent(key(identity, region), k -> ecr(identity, region));

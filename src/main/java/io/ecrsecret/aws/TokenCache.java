@@ -1,10 +1,11 @@
 package io.ecrsecret.aws;
 
-import io.ecrsecret.core.RefreshPolicy;
 import io.ecrsecret.core.RegistryCredentials;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,35 +13,40 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Shares ECR tokens: one request per (identity, region) however many namespaces and resources need
  * it, at the same moment (callers wait for the request under way) or later (the token is reused
- * until the refresh policy says it is due). A token that arrives already expired, or without
- * expiry, is reused for the policy's minimum interval, so that nothing asks AWS in a loop. A
- * failure is not cached: the next caller asks again.
+ * while it stays valid for as long as the caller needs). A token that arrives already expired, or
+ * without expiry, is reused for the minimum interval, so that nothing asks AWS in a loop. A failure
+ * is not cached: the next caller asks again.
  */
 public final class TokenCache implements EcrTokenSource {
 
   private final EcrTokenSource upstream;
   private final Clock clock;
-  private final RefreshPolicy policy;
+  private final Duration minimumInterval;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
   private record Entry(CompletableFuture<RegistryCredentials> token, Instant fetchedAt) {}
 
-  public TokenCache(EcrTokenSource upstream, Clock clock, RefreshPolicy policy) {
+  /**
+   * @param minimumInterval how long a token that is already expired (or has no expiry) is reused
+   */
+  public TokenCache(EcrTokenSource upstream, Clock clock, Duration minimumInterval) {
     this.upstream = upstream;
     this.clock = clock;
-    this.policy = policy;
+    this.minimumInterval = minimumInterval;
   }
 
   @Override
-  public RegistryCredentials token(AwsIdentity identity, String region) {
+  public RegistryCredentials token(AwsIdentity identity, String region, Duration validFor) {
     String key = identity.cacheKey() + "@" + region;
     var mine = new CompletableFuture<RegistryCredentials>();
     Entry entry =
         entries.compute(
-            key, (k, old) -> old != null && usable(old) ? old : new Entry(mine, clock.instant()));
+            key,
+            (k, old) ->
+                old != null && usable(old, validFor) ? old : new Entry(mine, clock.instant()));
     if (entry.token() == mine) {
       try {
-        mine.complete(upstream.token(identity, region));
+        mine.complete(upstream.token(identity, region, validFor));
       } catch (RuntimeException e) {
         entries.remove(key, entry);
         mine.completeExceptionally(e);
@@ -58,7 +64,7 @@ public final class TokenCache implements EcrTokenSource {
     entries.clear();
   }
 
-  private boolean usable(Entry entry) {
+  private boolean usable(Entry entry, Duration validFor) {
     if (!entry.token().isDone()) {
       return true; // a request under way: wait for it
     }
@@ -66,12 +72,13 @@ public final class TokenCache implements EcrTokenSource {
       return false;
     }
     Instant now = clock.instant();
-    RegistryCredentials token = entry.token().join();
-    boolean dueByExpiry = policy.isDue(now, token.expiresAt());
-    if (!dueByExpiry) {
+    Optional<Instant> expiresAt = entry.token().join().expiresAt();
+    if (expiresAt.isPresent() && !now.plus(validFor).isAfter(expiresAt.get())) {
       return true;
     }
     // expired on arrival, or no expiry: keep it for the minimum interval rather than ask again
-    return now.isBefore(entry.fetchedAt().plus(policy.minimumInterval()));
+    boolean unusableOnArrival =
+        expiresAt.isEmpty() || !entry.fetchedAt().plus(validFor).isBefore(expiresAt.get());
+    return unusableOnArrival && now.isBefore(entry.fetchedAt().plus(minimumInterval));
   }
 }

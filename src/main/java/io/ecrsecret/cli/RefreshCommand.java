@@ -179,7 +179,10 @@ final class RefreshCommand implements Callable<Integer> {
       RefreshSpec spec = spec(client);
       var refresher =
           new PullSecretRefresher(
-              client, new TokenCache(aws, runtime.clock(), policy), runtime.clock(), policy);
+              client,
+              new TokenCache(aws, runtime.clock(), policy.minimumInterval()),
+              runtime.clock(),
+              policy);
       RefreshReport report = refresher.refresh(spec);
       var out = main.out();
       if (output == OutputFormatOption.json) {
@@ -214,7 +217,9 @@ final class RefreshCommand implements Callable<Integer> {
         dryRun,
         restartDeployments,
         healPullFailures,
-        "cli");
+        "cli",
+        margin,
+        java.util.concurrent.ThreadLocalRandom.current().nextDouble());
   }
 
   private RefreshSpec.BuilderLink parseBuilderLink() {

@@ -7,11 +7,12 @@ import java.util.Optional;
 import java.util.function.DoubleSupplier;
 
 /**
- * When to refresh a token: at its own {@code expiresAt} minus a margin, less up to {@code jitter}
- * of that margin again (so that many secrets do not refresh in the same second), never sooner than
- * {@code minimumInterval} from now, so that a token that is already expired, or expires too soon,
- * cannot cause a hot loop. A token without an expiry is treated as valid for {@code
- * assumedValidity} (ECR's documented 12 hours).
+ * When to refresh a token: at its own {@code expiresAt} minus a margin, plus up to {@code jitter}
+ * of that margin (so that many secrets do not refresh in the same second, yet every one of them
+ * finds the shared token due, and one request serves them all), never sooner than {@code
+ * minimumInterval} from now, so that a token that is already expired, or expires too soon, cannot
+ * cause a hot loop. A token without an expiry is treated as valid for {@code assumedValidity}
+ * (ECR's documented 12 hours).
  *
  * @param margin how long before expiry to refresh (default 3h: a refresh that fails still leaves
  *     hours to retry before pulls fail)
@@ -54,7 +55,7 @@ public record RefreshPolicy(
   public Instant nextRefresh(Instant now, Optional<Instant> expiresAt, DoubleSupplier random) {
     Instant expiry = expiresAt.orElse(now.plus(assumedValidity));
     long jitterMillis = (long) (margin.toMillis() * jitter * random.getAsDouble());
-    Instant planned = expiry.minus(margin).minusMillis(jitterMillis);
+    Instant planned = expiry.minus(margin).plusMillis(jitterMillis);
     Instant earliest = now.plus(minimumInterval);
     return planned.isBefore(earliest) ? earliest : planned;
   }

@@ -21,6 +21,9 @@ public final class ManagedMarkers {
   /** What keeps the secret: {@code cli}, or {@code Kind/namespace/name} of a custom resource. */
   public static final String OWNER = PREFIX + "owner";
 
+  /** Set on a secret that existed before and was taken over: on clean-up, only our part goes. */
+  public static final String ADOPTED = PREFIX + "adopted";
+
   public static boolean isManaged(HasMetadata resource) {
     Map<String, String> labels = resource.getMetadata().getLabels();
     return labels != null && MANAGED_BY.equals(labels.get(MANAGED_BY_LABEL));

@@ -91,20 +91,19 @@ public final class PullSecretWriter {
   private Written update(
       Secret existing, SecretContent content, String owner, boolean adopt, boolean dryRun) {
     String where = existing.getMetadata().getNamespace() + "/" + existing.getMetadata().getName();
-    if (!ManagedMarkers.isManaged(existing) && !adopt) {
+    String currentOwner = ManagedMarkers.annotation(existing, ManagedMarkers.OWNER);
+    boolean ours = owner.equals(currentOwner);
+    boolean managed = ManagedMarkers.isManaged(existing) || currentOwner != null;
+    if (!managed && !adopt) {
       throw new SecretConflictException(
           "SecretNotManaged",
           "secret "
               + where
               + " exists and is not managed by ecr-secret-operator; it was left as it is."
-              + " Pass --adopt to take it over (entries it holds for other registries are kept),"
-              + " or choose another secret name");
+              + " Pass --adopt (CLI) or set spec.adopt (custom resource) to take it over; entries"
+              + " it holds for other registries are kept. Or choose another secret name");
     }
-    String currentOwner = ManagedMarkers.annotation(existing, ManagedMarkers.OWNER);
-    if (ManagedMarkers.isManaged(existing)
-        && currentOwner != null
-        && !currentOwner.equals(owner)
-        && !adopt) {
+    if (managed && !ours && currentOwner != null && !adopt) {
       throw new SecretConflictException(
           "SecretOwnedElsewhere",
           "secret "
@@ -113,8 +112,8 @@ public final class PullSecretWriter {
               + currentOwner
               + ", not by "
               + owner
-              + "; it was left as it is."
-              + " Pass --adopt to take it over, or choose another secret name");
+              + "; it was left as it is. Choose another secret name, or pass --adopt (CLI) or set"
+              + " spec.adopt (custom resource) to take it over");
     }
     if (!Objects.equals(existing.getType(), content.type())) {
       throw new SecretConflictException(
@@ -131,6 +130,9 @@ public final class PullSecretWriter {
     Map<String, String> labels = labels(existing.getMetadata().getLabels(), content);
     Map<String, String> annotations =
         annotations(existing.getMetadata().getAnnotations(), content, owner);
+    if (!managed) {
+      annotations.put(ManagedMarkers.ADOPTED, "true");
+    }
     if (data.equals(nonNull(existing.getData()))
         && labels.equals(nonNull(existing.getMetadata().getLabels()))
         && annotations.equals(nonNull(existing.getMetadata().getAnnotations()))) {
@@ -165,7 +167,7 @@ public final class PullSecretWriter {
     return labels;
   }
 
-  private static Map<String, String> annotations(
+  private static TreeMap<String, String> annotations(
       Map<String, String> current, SecretContent content, String owner) {
     var annotations = new TreeMap<>(nonNull(current));
     annotations.putAll(content.annotations());

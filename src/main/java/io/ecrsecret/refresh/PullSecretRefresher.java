@@ -21,8 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.DoubleSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,28 +39,20 @@ public final class PullSecretRefresher {
   private final EcrTokenSource tokens;
   private final Clock clock;
   private final RefreshPolicy policy;
-  private final DoubleSupplier random;
   private final PullSecretWriter writer;
   private final NamespaceResolver namespaces;
   private final ServiceAccountLinker linker;
   private final WorkloadRestarter restarter;
 
+  /**
+   * @param policy the refresh policy; each refresh uses its own margin and jitter
+   */
   public PullSecretRefresher(
       KubernetesClient client, EcrTokenSource tokens, Clock clock, RefreshPolicy policy) {
-    this(client, tokens, clock, policy, () -> ThreadLocalRandom.current().nextDouble());
-  }
-
-  PullSecretRefresher(
-      KubernetesClient client,
-      EcrTokenSource tokens,
-      Clock clock,
-      RefreshPolicy policy,
-      DoubleSupplier random) {
     this.client = client;
     this.tokens = tokens;
     this.clock = clock;
     this.policy = policy;
-    this.random = random;
     this.writer = new PullSecretWriter(client);
     this.namespaces = new NamespaceResolver(client);
     this.linker = new ServiceAccountLinker(client);
@@ -128,7 +118,8 @@ public final class PullSecretRefresher {
     for (RegistryRef registry : spec.registries()) {
       RegistryCredentials token =
           byRegion.computeIfAbsent(
-              registry.region(), region -> tokens.token(spec.identity(), region));
+              registry.region(),
+              region -> tokens.token(spec.identity(), region, spec.refreshMargin()));
       byHost.put(registry.host(), token);
     }
     return byHost;
@@ -262,7 +253,7 @@ public final class PullSecretRefresher {
       RefreshSpec spec, Instant now, Optional<Instant> expiresAt, List<NamespaceOutcome> outcomes) {
     Instant next =
         expiresAt.isPresent()
-            ? policy.nextRefresh(now, expiresAt, random)
+            ? policy.withMargin(spec.refreshMargin()).nextRefresh(now, expiresAt, spec::jitter)
             : now.plus(policy.minimumInterval());
     return new RefreshReport(
         spec.secretName(),

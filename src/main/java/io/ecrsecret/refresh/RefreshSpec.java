@@ -4,6 +4,7 @@ import io.ecrsecret.aws.AwsIdentity;
 import io.ecrsecret.core.NamespaceSelection;
 import io.ecrsecret.core.OutputFormat;
 import io.ecrsecret.core.RegistryRef;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,6 +17,9 @@ import java.util.regex.Pattern;
  * @param serviceAccounts accounts whose {@code imagePullSecrets} get the secret
  * @param builderLink whether OpenShift's {@code builder} account may use it for builds
  * @param owner what keeps the secret: {@code cli} or a custom resource, recorded on it
+ * @param refreshMargin refresh this long before the token expires; tokens shared with others are
+ *     renewed when they would not last that long
+ * @param jitter where in the jitter window of the refresh policy this refresh falls, in [0, 1)
  */
 public record RefreshSpec(
     List<RegistryRef> registries,
@@ -31,7 +35,9 @@ public record RefreshSpec(
     boolean dryRun,
     List<String> restartDeployments,
     boolean healPullFailures,
-    String owner) {
+    String owner,
+    Duration refreshMargin,
+    double jitter) {
 
   /** Whether to link the secret to OpenShift's {@code builder} service account for builds. */
   public enum BuilderLink {
@@ -54,6 +60,10 @@ public record RefreshSpec(
     Objects.requireNonNull(namespaces, "namespaces");
     Objects.requireNonNull(builderLink, "builderLink");
     Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(refreshMargin, "refreshMargin");
+    if (jitter < 0 || jitter >= 1) {
+      throw new IllegalArgumentException("jitter must be in [0, 1), got " + jitter);
+    }
     if (registries.isEmpty()) {
       throw new IllegalArgumentException("no registry given: name at least one ECR registry");
     }

@@ -30,7 +30,7 @@ class TokenCacheTest {
     volatile CountDownLatch gate;
 
     @Override
-    public RegistryCredentials token(AwsIdentity identity, String region) {
+    public RegistryCredentials token(AwsIdentity identity, String region, Duration validFor) {
       int n = calls.incrementAndGet();
       if (gate != null) {
         try {
@@ -48,21 +48,33 @@ class TokenCacheTest {
   }
 
   private final CountingSource source = new CountingSource();
-  private final TokenCache cache = new TokenCache(source, clock, policy);
+  private final TokenCache cache = new TokenCache(source, clock, policy.minimumInterval());
   private final AwsIdentity identity = AwsIdentity.defaultChain();
 
   @Test
   void oneRequestPerIdentityAndRegionUntilTheTokenIsDue() {
     for (int i = 0; i < 100; i++) {
-      cache.token(identity, "us-east-1");
+      cache.token(identity, "us-east-1", policy.margin());
     }
-    cache.token(identity, "eu-west-1");
+    cache.token(identity, "eu-west-1", policy.margin());
     assertThat(source.calls).hasValue(2);
 
     clock.advance(Duration.ofHours(9)); // 3h left, margin 2h: still fine
-    assertThat(cache.token(identity, "us-east-1").password()).isEqualTo("us-east-1-token-1");
+    assertThat(cache.token(identity, "us-east-1", policy.margin()).password())
+        .isEqualTo("us-east-1-token-1");
     clock.advance(Duration.ofHours(1).plusSeconds(1)); // inside the margin: due
-    assertThat(cache.token(identity, "us-east-1").password()).isEqualTo("us-east-1-token-3");
+    assertThat(cache.token(identity, "us-east-1", policy.margin()).password())
+        .isEqualTo("us-east-1-token-3");
+  }
+
+  @Test
+  void aCallerThatNeedsTheTokenLongerGetsANewOneWhichOthersThenShare() {
+    cache.token(identity, "us-east-1", Duration.ofHours(2));
+    clock.advance(Duration.ofHours(8)); // 4h left
+    assertThat(cache.token(identity, "us-east-1", Duration.ofHours(2)).password()).endsWith("-1");
+    assertThat(cache.token(identity, "us-east-1", Duration.ofHours(5)).password()).endsWith("-2");
+    assertThat(cache.token(identity, "us-east-1", Duration.ofHours(2)).password()).endsWith("-2");
+    assertThat(source.calls).hasValue(2);
   }
 
   @Test
@@ -74,8 +86,8 @@ class TokenCacheTest {
                 Optional.of("x"),
                 "s1",
                 Duration.ofHours(1)));
-    cache.token(identity, "us-east-1");
-    cache.token(role, "us-east-1");
+    cache.token(identity, "us-east-1", policy.margin());
+    cache.token(role, "us-east-1", policy.margin());
     assertThat(source.calls).hasValue(2);
   }
 
@@ -86,7 +98,7 @@ class TokenCacheTest {
     try {
       List<Future<RegistryCredentials>> results = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        results.add(pool.submit(() -> cache.token(identity, "us-east-1")));
+        results.add(pool.submit(() -> cache.token(identity, "us-east-1", policy.margin())));
       }
       Thread.sleep(200);
       source.gate.countDown();
@@ -103,19 +115,21 @@ class TokenCacheTest {
   void anExpiredTokenIsReusedForTheMinimumIntervalNotFetchedInALoop() {
     source.validity = Duration.ofHours(-1);
     for (int i = 0; i < 50; i++) {
-      cache.token(identity, "us-east-1");
+      cache.token(identity, "us-east-1", policy.margin());
     }
     assertThat(source.calls).hasValue(1);
     clock.advance(policy.minimumInterval());
-    cache.token(identity, "us-east-1");
+    cache.token(identity, "us-east-1", policy.margin());
     assertThat(source.calls).hasValue(2);
   }
 
   @Test
   void aFailureIsNotCached() {
     source.failure = new AwsAccessException(AwsAccessException.Kind.ACCESS_DENIED, "denied");
-    assertThatThrownBy(() -> cache.token(identity, "us-east-1")).hasMessage("denied");
+    assertThatThrownBy(() -> cache.token(identity, "us-east-1", policy.margin()))
+        .hasMessage("denied");
     source.failure = null;
-    assertThat(cache.token(identity, "us-east-1").password()).isEqualTo("us-east-1-token-2");
+    assertThat(cache.token(identity, "us-east-1", policy.margin()).password())
+        .isEqualTo("us-east-1-token-2");
   }
 }

@@ -22,11 +22,13 @@ class RefreshPolicyTest {
   }
 
   @Test
-  void jitterBringsTheRefreshForwardByAtMostItsShareOfTheMargin() {
+  void jitterPutsTheRefreshOffByAtMostItsShareOfTheMarginAndTheTokenIsThenDue() {
     Instant expiry = NOW.plus(Duration.ofHours(12));
-    assertThat(policy.nextRefresh(NOW, Optional.of(expiry), () -> 0.999))
-        .isAfter(NOW.plus(Duration.ofHours(9)))
-        .isBefore(NOW.plus(Duration.ofHours(10)));
+    Instant next = policy.nextRefresh(NOW, Optional.of(expiry), () -> 0.999);
+    assertThat(next)
+        .isAfter(NOW.plus(Duration.ofHours(10)))
+        .isBefore(NOW.plus(Duration.ofHours(11)));
+    assertThat(policy.isDue(next, Optional.of(expiry))).isTrue();
   }
 
   @Test
