@@ -1,0 +1,74 @@
+package io.ecrsecret.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+
+/** Whom to be in AWS. Empty: the operator's own identity (IRSA, Pod Identity, instance role). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class AwsIdentitySpec {
+
+  @JsonPropertyDescription("Static AWS keys from a Secret instead of the operator's own identity.")
+  private SecretReference credentialsSecret;
+
+  @Pattern(Validation.ROLE_ARN)
+  @JsonPropertyDescription(
+      "An IAM role to assume (e.g. in the registry's account). Namespaced resources may name"
+          + " only roles the operator's allow-list or their namespace's"
+          + " ecr-secret-operator.io/allowed-role-arns annotation permits.")
+  private String roleArn;
+
+  @Size(min = 2, max = 1224)
+  @JsonPropertyDescription("External ID the role's trust policy demands, if any.")
+  private String externalId;
+
+  @Pattern(Validation.SESSION_NAME)
+  @JsonPropertyDescription(
+      "Role session name, as CloudTrail shows it. Default: ecr-secret-operator.")
+  private String sessionName;
+
+  @Pattern(Validation.DURATION)
+  @JsonPropertyDescription("Role session duration, 15m to 12h, e.g. 1h. Default: 1h.")
+  private String sessionDuration;
+
+  public SecretReference getCredentialsSecret() {
+    return credentialsSecret;
+  }
+
+  public void setCredentialsSecret(SecretReference credentialsSecret) {
+    this.credentialsSecret = credentialsSecret;
+  }
+
+  public String getRoleArn() {
+    return roleArn;
+  }
+
+  public void setRoleArn(String roleArn) {
+    this.roleArn = roleArn;
+  }
+
+  public String getExternalId() {
+    return externalId;
+  }
+
+  public void setExternalId(String externalId) {
+    this.externalId = externalId;
+  }
+
+  public String getSessionName() {
+    return sessionName;
+  }
+
+  public void setSessionName(String sessionName) {
+    this.sessionName = sessionName;
+  }
+
+  public String getSessionDuration() {
+    return sessionDuration;
+  }
+
+  public void setSessionDuration(String sessionDuration) {
+    this.sessionDuration = sessionDuration;
+  }
+}

@@ -1,0 +1,160 @@
+package io.ecrsecret.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+/** What both pull-secret kinds declare: registries, the secret, links, timing, identity. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class PullSecretSpec {
+
+  /** The kind of secret written. */
+  public enum Format {
+    @JsonProperty("dockerconfigjson")
+    DOCKERCONFIGJSON,
+    @JsonProperty("argocd-helm")
+    ARGOCD_HELM
+  }
+
+  /** Whether OpenShift's builder service account may use the secret for builds. */
+  public enum BuilderLink {
+    @JsonProperty("auto")
+    AUTO,
+    @JsonProperty("always")
+    ALWAYS,
+    @JsonProperty("never")
+    NEVER
+  }
+
+  @Required
+  @Size(min = 1, max = 32)
+  @JsonPropertyDescription(
+      "ECR registries the secret gives access to: ACCOUNT.dkr.ecr.REGION.amazonaws.com (also"
+          + " ecr-fips and amazonaws.com.cn) or ACCOUNT:REGION. One token per region serves every"
+          + " account in it.")
+  private List<@Pattern(Validation.REGISTRY) @Size(max = 80) String> registries;
+
+  @Default("ecr-pull-secret")
+  @Size(max = 253)
+  @Pattern(Validation.DNS_SUBDOMAIN)
+  @JsonPropertyDescription("Name of the generated secret. Default: ecr-pull-secret.")
+  private String secretName = "ecr-pull-secret";
+
+  @Default("dockerconfigjson")
+  @JsonPropertyDescription(
+      "dockerconfigjson: an image-pull secret. argocd-helm: an Argo CD repository secret for Helm"
+          + " charts in ECR (one registry).")
+  private Format format = Format.DOCKERCONFIGJSON;
+
+  @Size(max = 2048)
+  @JsonPropertyDescription("Repository URL for the argocd-helm format. Default: the registry host.")
+  private String argocdUrl;
+
+  @Size(max = 32)
+  @JsonPropertyDescription(
+      "Service accounts whose imagePullSecrets get the secret (links others made are kept)."
+          + " Default: [default]. Empty: none.")
+  private List<@Pattern(Validation.DNS_SUBDOMAIN) @Size(max = 253) String> serviceAccounts;
+
+  @Default("auto")
+  @JsonPropertyDescription(
+      "Also let OpenShift's builder account use the secret for builds and pushes (oc secrets link"
+          + " builder --for=pull,mount). auto: where that account exists.")
+  private BuilderLink builderLink = BuilderLink.AUTO;
+
+  @Default("3h")
+  @Pattern(Validation.DURATION)
+  @ValidationRule(
+      value = "duration(self) >= duration('1m') && duration(self) <= duration('11h')",
+      message = "refreshMargin must be between 1m and 11h (ECR tokens last 12h), e.g. 3h")
+  @JsonPropertyDescription(
+      "Refresh this long before the token expires (timed from the token's own expiry, with"
+          + " jitter). Default: 3h.")
+  private String refreshMargin = "3h";
+
+  @JsonPropertyDescription(
+      "Take over an existing secret of that name that nothing manages; its entries for other"
+          + " registries are kept, and stay when this resource is deleted.")
+  private Boolean adopt;
+
+  @JsonPropertyDescription("Whom to be in AWS. Default: the operator's own identity.")
+  private AwsIdentitySpec aws;
+
+  public List<String> getRegistries() {
+    return registries;
+  }
+
+  public void setRegistries(List<String> registries) {
+    this.registries = registries;
+  }
+
+  public String getSecretName() {
+    return secretName;
+  }
+
+  public void setSecretName(String secretName) {
+    this.secretName = secretName;
+  }
+
+  public Format getFormat() {
+    return format;
+  }
+
+  public void setFormat(Format format) {
+    this.format = format;
+  }
+
+  public String getArgocdUrl() {
+    return argocdUrl;
+  }
+
+  public void setArgocdUrl(String argocdUrl) {
+    this.argocdUrl = argocdUrl;
+  }
+
+  public List<String> getServiceAccounts() {
+    return serviceAccounts;
+  }
+
+  public void setServiceAccounts(List<String> serviceAccounts) {
+    this.serviceAccounts = serviceAccounts;
+  }
+
+  public BuilderLink getBuilderLink() {
+    return builderLink;
+  }
+
+  public void setBuilderLink(BuilderLink builderLink) {
+    this.builderLink = builderLink;
+  }
+
+  public String getRefreshMargin() {
+    return refreshMargin;
+  }
+
+  public void setRefreshMargin(String refreshMargin) {
+    this.refreshMargin = refreshMargin;
+  }
+
+  public Boolean getAdopt() {
+    return adopt;
+  }
+
+  public void setAdopt(Boolean adopt) {
+    this.adopt = adopt;
+  }
+
+  public AwsIdentitySpec getAws() {
+    return aws;
+  }
+
+  public void setAws(AwsIdentitySpec aws) {
+    this.aws = aws;
+  }
+}

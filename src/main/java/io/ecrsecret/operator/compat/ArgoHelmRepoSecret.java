@@ -1,0 +1,86 @@
+package io.ecrsecret.operator.compat;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * Seed 003's {@code ArgoHelmRepoSecret}, served unchanged: an Argo CD repository secret for Helm
+ * charts in ECR, named {@code generated_secret_name}, for {@code url}.
+ */
+@Group("ecr.mobb.redhat.com")
+@Version("v1alpha1")
+@AdditionalPrinterColumn(
+    name = "Phase",
+    jsonPath = ".status.phase",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Expires",
+    jsonPath = ".status.tokenExpiresAt",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class ArgoHelmRepoSecret extends CustomResource<ArgoHelmRepoSecret.Spec, CompatStatus>
+    implements Namespaced {
+
+  /** The fields seed 003 defined, under their names. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Spec {
+    @Required
+    @Size(min = 1, max = 253)
+    @JsonProperty("generated_secret_name")
+    @JsonPropertyDescription("Name of the Argo CD repository secret to create in this namespace.")
+    private String generatedSecretName;
+
+    @Required
+    @Size(min = 1, max = 2048)
+    @JsonPropertyDescription(
+        "The Helm repository in ECR, e.g. 123456789012.dkr.ecr.us-east-2.amazonaws.com.")
+    private String url;
+
+    @Size(max = 30)
+    @JsonPropertyDescription("AWS region of the registry. Default: the one in url.")
+    private String region;
+
+    @JsonPropertyDescription(
+        "How often the old operator refreshed, e.g. 10h (see Secret.spec.frequency).")
+    private String frequency;
+
+    public String getGeneratedSecretName() {
+      return generatedSecretName;
+    }
+
+    public void setGeneratedSecretName(String generatedSecretName) {
+      this.generatedSecretName = generatedSecretName;
+    }
+
+    public String getUrl() {
+      return url;
+    }
+
+    public void setUrl(String url) {
+      this.url = url;
+    }
+
+    public String getRegion() {
+      return region;
+    }
+
+    public void setRegion(String region) {
+      this.region = region;
+    }
+
+    public String getFrequency() {
+      return frequency;
+    }
+
+    public void setFrequency(String frequency) {
+      this.frequency = frequency;
+    }
+  }
+}
