@@ -30,7 +30,7 @@ import picocli.CommandLine.Command;
       "Run 'ecr-secret-operator COMMAND --help' for a command's options."
     },
     subcommands = {
-      NotYetImplemented.Operator.class,
+      OperatorCommand.class,
       RefreshCommand.class,
       StatusCommand.class,
       VerifyCommand.class,

@@ -33,8 +33,10 @@ class MainTest {
   }
 
   @Test
-  void unbuiltCommandSaysSoAndFails() {
-    assertThat(run("operator")).isEqualTo(NotYetImplemented.EXIT_CODE);
-    assertThat(err.toString()).contains("operator: not yet implemented");
+  void badOptionsAreUsageErrorsThatSayWhatIsWrong() {
+    assertThat(run("operator", "--metrics-port", "8080", "--health-port", "8080")).isEqualTo(2);
+    assertThat(err.toString()).contains("ports must differ");
+    assertThat(run("refresh", "-n", "x", "-r", "r", "--refresh-margin", "soon")).isEqualTo(2);
+    assertThat(err.toString()).contains("'soon' is not a duration");
   }
 }

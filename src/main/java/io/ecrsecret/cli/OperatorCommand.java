@@ -1,0 +1,143 @@
+package io.ecrsecret.cli;
+
+import io.ecrsecret.operator.EcrSecretOperator;
+import io.ecrsecret.operator.OperatorConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(
+    name = "operator",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    abbreviateSynopsis = true,
+    description = {
+      "Run the Kubernetes operator: keep the pull secrets of every EcrPullSecret and"
+          + " ClusterEcrPullSecret (and seed 003's ecr.mobb.redhat.com kinds, where installed)"
+          + " valid, for good; report in status, events and metrics. Runs until stopped.",
+      ""
+    },
+    footer = {
+      "",
+      "Example:  ecr-secret-operator operator --watch-namespace team-a,team-b --allowed-role-arns 'arn:aws:iam::*:role/ecr-pull-*'",
+      "Every option can be set by environment variable: --metrics-port as ECR_METRICS_PORT, and so on."
+    })
+final class OperatorCommand implements Callable<Integer> {
+
+  @ParentCommand Main main;
+
+  @Option(
+      names = "--watch-namespace",
+      paramLabel = "NAME",
+      split = ",",
+      description = "Serve namespaced resources in these namespaces only. Default: all.")
+  List<String> watchNamespaces = new ArrayList<>();
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      defaultValue = "8080",
+      description = "Prometheus /metrics (default: ${DEFAULT-VALUE}).")
+  int metricsPort;
+
+  @Option(
+      names = "--health-port",
+      paramLabel = "PORT",
+      defaultValue = "8081",
+      description = "/healthz and /readyz (default: ${DEFAULT-VALUE}).")
+  int healthPort;
+
+  @Option(
+      names = "--leader-election",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "Only the leader reconciles, so several replicas are safe (default: on).")
+  boolean leaderElection;
+
+  @Option(
+      names = "--lease-name",
+      paramLabel = "NAME",
+      defaultValue = "ecr-secret-operator",
+      description = "The Lease for leader election (default: ${DEFAULT-VALUE}).")
+  String leaseName;
+
+  @Option(
+      names = "--lease-namespace",
+      paramLabel = "NAME",
+      description = "Where the Lease lives (default: the operator's own namespace).")
+  String leaseNamespace;
+
+  @Option(
+      names = "--allowed-role-arns",
+      paramLabel = "GLOB",
+      split = ",",
+      description =
+          "IAM roles (globs) any namespaced EcrPullSecret may assume. Others need the namespace"
+              + " annotation ecr-secret-operator.io/allowed-role-arns. Default: none.")
+  List<String> allowedRoleArns = new ArrayList<>();
+
+  @Option(
+      names = "--default-identity-for-namespaced",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Let namespaced resources without an aws block use the operator's own AWS identity"
+              + " (default: on).")
+  boolean defaultIdentityForNamespaced;
+
+  @Option(
+      names = "--compat",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Serve seed 003's ecr.mobb.redhat.com kinds where their CRDs are installed (default: on).")
+  boolean compat;
+
+  @Option(
+      names = "--max-reconcile-interval",
+      paramLabel = "DURATION",
+      defaultValue = "1h",
+      converter = DurationConverter.class,
+      description = "Reconcile every resource at least this often (default: ${DEFAULT-VALUE}).")
+  Duration maxReconcileInterval;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    var config =
+        new OperatorConfig(
+            watchNamespaces,
+            metricsPort,
+            healthPort,
+            leaderElection,
+            leaseName,
+            Optional.ofNullable(leaseNamespace),
+            allowedRoleArns,
+            defaultIdentityForNamespaced,
+            compat,
+            maxReconcileInterval,
+            Optional.ofNullable(System.getenv("POD_NAME")));
+    var runtime = main.runtime();
+    var client = runtime.kubernetes().get();
+    var stopped = new CountDownLatch(1);
+    var operator = EcrSecretOperator.start(config, client, runtime.clock(), runtime.aws());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  operator.close();
+                  client.close();
+                  stopped.countDown();
+                }));
+    stopped.await();
+    return 0;
+  }
+}

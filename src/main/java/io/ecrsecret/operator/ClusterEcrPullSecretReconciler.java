@@ -1,0 +1,105 @@
+package io.ecrsecret.operator;
+
+import io.ecrsecret.aws.AwsIdentity;
+import io.ecrsecret.core.NamespacePattern;
+import io.ecrsecret.core.NamespaceSelection;
+import io.ecrsecret.operator.api.ClusterEcrPullSecret;
+import io.ecrsecret.operator.api.NamespaceSelectorSpec;
+import io.ecrsecret.operator.api.PullSecretStatus;
+import io.ecrsecret.refresh.RefreshSpec;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps the pull secret of a ClusterEcrPullSecret valid in every namespace it selects; a namespace
+ * created or relabelled later is served as soon as its event arrives.
+ */
+@ControllerConfiguration(name = "clusterecrpullsecret")
+final class ClusterEcrPullSecretReconciler
+    extends PullSecretReconciler<ClusterEcrPullSecret, PullSecretStatus> {
+
+  ClusterEcrPullSecretReconciler(Services services) {
+    super(services);
+  }
+
+  @Override
+  Class<ClusterEcrPullSecret> resourceClass() {
+    return ClusterEcrPullSecret.class;
+  }
+
+  @Override
+  boolean clusterScoped() {
+    return true;
+  }
+
+  @Override
+  AwsIdentity identity(ClusterEcrPullSecret resource) {
+    return services.identities().resolve(resource.getSpec().getAws(), Optional.empty());
+  }
+
+  @Override
+  RefreshSpec refreshSpec(
+      ClusterEcrPullSecret resource, AwsIdentity identity, String owner, double jitter) {
+    NamespaceSelectorSpec selector = resource.getSpec().getNamespaces();
+    if (selector == null) {
+      throw new IllegalArgumentException(
+          "spec.namespaces is required: choose namespaces by names or a selector");
+    }
+    var selection =
+        new NamespaceSelection(
+            nonNull(selector.getNames()).stream().map(NamespacePattern::new).toList(),
+            SpecMapping.selectorString(selector.getSelector()),
+            nonNull(selector.getExclude()).stream().map(NamespacePattern::new).toList());
+    return SpecMapping.refreshSpec(resource.getSpec(), selection, identity, owner, jitter);
+  }
+
+  @Override
+  boolean linksServiceAccount(ClusterEcrPullSecret resource, String serviceAccount) {
+    return true;
+  }
+
+  @Override
+  List<ClusterEcrPullSecret> primariesFor(
+      EventSourceContext<ClusterEcrPullSecret> context, String namespace) {
+    return context.getPrimaryCache().list().toList();
+  }
+
+  @Override
+  List<EventSource<?, ClusterEcrPullSecret>> moreEventSources(
+      EventSourceContext<ClusterEcrPullSecret> context) {
+    var namespaces =
+        InformerEventSourceConfiguration.from(Namespace.class, ClusterEcrPullSecret.class)
+            .withName("namespaces")
+            .withSecondaryToPrimaryMapper(
+                ns ->
+                    context
+                        .getPrimaryCache()
+                        .list()
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+            .build();
+    return List.of(new InformerEventSource<>(namespaces, context));
+  }
+
+  @Override
+  String secretName(ClusterEcrPullSecret resource) {
+    return resource.getSpec().getSecretName();
+  }
+
+  @Override
+  PullSecretStatus newStatus() {
+    return new PullSecretStatus();
+  }
+
+  private static <T> List<T> nonNull(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+}

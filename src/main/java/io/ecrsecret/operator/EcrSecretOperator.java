@@ -1,0 +1,156 @@
+package io.ecrsecret.operator;
+
+import io.ecrsecret.aws.AwsClientSettings;
+import io.ecrsecret.aws.AwsEcrTokenSource;
+import io.ecrsecret.aws.TokenCache;
+import io.ecrsecret.core.RefreshPolicy;
+import io.ecrsecret.kube.ManagedSecretRemover;
+import io.ecrsecret.operator.compat.ArgoHelmRepoSecret;
+import io.ecrsecret.operator.compat.MobbSecret;
+import io.ecrsecret.refresh.PullSecretRefresher;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's composition root: wires the AWS token source and the shared token cache, the
+ * refresher, the reconcilers, the framework (with leader election and metrics) and the HTTP
+ * endpoints. Nothing else creates them.
+ */
+public final class EcrSecretOperator implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EcrSecretOperator.class);
+
+  private final Operator operator;
+  private final HttpEndpoints endpoints;
+  private final AwsEcrTokenSource aws;
+  private final PrometheusMeterRegistry registry;
+
+  private EcrSecretOperator(
+      Operator operator,
+      HttpEndpoints endpoints,
+      AwsEcrTokenSource aws,
+      PrometheusMeterRegistry registry) {
+    this.operator = operator;
+    this.endpoints = endpoints;
+    this.aws = aws;
+    this.registry = registry;
+  }
+
+  /** Starts serving; returns once the informers are synced (or leadership is being sought). */
+  public static EcrSecretOperator start(
+      OperatorConfig config, KubernetesClient client, Clock clock, AwsClientSettings awsSettings) {
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    var aws = new AwsEcrTokenSource(awsSettings);
+    var tokens = new TokenCache(aws, clock, RefreshPolicy.DEFAULT.minimumInterval());
+    var services =
+        new PullSecretReconciler.Services(
+            new PullSecretRefresher(client, tokens, clock, RefreshPolicy.DEFAULT),
+            new IdentityResolver(client, config),
+            new ManagedSecretRemover(client),
+            new EventRecorder(client, clock),
+            new OperatorMetrics(registry, clock, aws::tokenRequests),
+            clock,
+            config);
+    String leaseNamespace =
+        config
+            .leaseNamespace()
+            .orElseGet(() -> client.getNamespace() == null ? "default" : client.getNamespace());
+    String identity = config.identity().orElseGet(EcrSecretOperator::hostName);
+    var operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  .withMetrics(MicrometerMetrics.newMicrometerMetricsBuilder(registry).build());
+              if (config.leaderElection()) {
+                o.withLeaderElectionConfiguration(
+                    new LeaderElectionConfiguration(config.leaseName(), leaseNamespace, identity));
+              }
+            });
+    Consumer<ControllerConfigurationOverrider<?>> namespaced =
+        c -> {
+          if (!config.watchNamespaces().isEmpty()) {
+            c.settingNamespaces(config.watchNamespaces().toArray(String[]::new));
+          }
+          c.withReconciliationMaxInterval(config.maxReconcileInterval());
+        };
+    operator.register(new EcrPullSecretReconciler(services), c -> namespaced.accept(c));
+    operator.register(
+        new ClusterEcrPullSecretReconciler(services),
+        c ->
+            c.watchingAllNamespaces().withReconciliationMaxInterval(config.maxReconcileInterval()));
+    var served = new ArrayList<>(List.of("EcrPullSecret", "ClusterEcrPullSecret"));
+    if (config.compat()) {
+      if (client.supports(MobbSecret.class)) {
+        operator.register(new CompatReconcilers.Secrets(services), c -> namespaced.accept(c));
+        served.add("Secret.ecr.mobb.redhat.com");
+      }
+      if (client.supports(ArgoHelmRepoSecret.class)) {
+        operator.register(
+            new CompatReconcilers.ArgoHelmRepoSecrets(services), c -> namespaced.accept(c));
+        served.add("ArgoHelmRepoSecret.ecr.mobb.redhat.com");
+      }
+    }
+    operator.start();
+    var endpoints =
+        HttpEndpoints.start(
+            config.metricsPort(),
+            config.healthPort(),
+            registry::scrape,
+            () -> operator.getRuntimeInfo().isStarted(),
+            () ->
+                operator.getRuntimeInfo().isStarted()
+                    && operator.getRuntimeInfo().allEventSourcesAreHealthy());
+    log.info(
+        "Serving {} in {}; metrics on :{}/metrics, health on :{}/healthz{}",
+        served,
+        config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces(),
+        endpoints.metricsPort(),
+        endpoints.healthPort(),
+        config.leaderElection()
+            ? ", leader election as " + identity + " in " + leaseNamespace
+            : "");
+    return new EcrSecretOperator(operator, endpoints, aws, registry);
+  }
+
+  public int metricsPort() {
+    return endpoints.metricsPort();
+  }
+
+  public int healthPort() {
+    return endpoints.healthPort();
+  }
+
+  /** What {@code /metrics} shows. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "ecr-secret-operator-" + ProcessHandle.current().pid();
+    }
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    endpoints.close();
+    aws.close();
+  }
+}

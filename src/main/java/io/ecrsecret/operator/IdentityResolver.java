@@ -1,0 +1,132 @@
+package io.ecrsecret.operator;
+
+import io.ecrsecret.aws.AwsIdentity;
+import io.ecrsecret.core.DurationText;
+import io.ecrsecret.kube.AwsKeysSecretReader;
+import io.ecrsecret.operator.api.AwsIdentitySpec;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a resource's {@code aws} block into an identity, enforcing who may use what (see DESIGN.md
+ * beside this package):
+ *
+ * <ul>
+ *   <li>a namespaced resource may read keys only from a Secret in its own namespace;
+ *   <li>it may assume a role only if the operator's allow-list ({@code --allowed-role-arns}) or its
+ *       namespace's annotation {@value #ALLOWED_ROLES_ANNOTATION} (which only whoever may edit
+ *       Namespaces can set) matches the ARN;
+ *   <li>it may use the operator's own identity unless the operator says otherwise;
+ *   <li>a cluster-scoped resource, which only cluster administrators can create, may use any.
+ * </ul>
+ */
+public final class IdentityResolver {
+
+  public static final String ALLOWED_ROLES_ANNOTATION = "ecr-secret-operator.io/allowed-role-arns";
+
+  /** A resource asked for an identity it may not use; nothing was written. */
+  public static final class IdentityNotAllowedException extends RuntimeException {
+    public IdentityNotAllowedException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private final KubernetesClient client;
+  private final OperatorConfig config;
+  private final AwsKeysSecretReader keys;
+
+  public IdentityResolver(KubernetesClient client, OperatorConfig config) {
+    this.client = client;
+    this.config = config;
+    this.keys = new AwsKeysSecretReader(client);
+  }
+
+  /**
+   * @param resourceNamespace the namespace of a namespaced resource; empty for a cluster-scoped one
+   * @throws IdentityNotAllowedException if the resource may not use what it names
+   * @throws AwsKeysSecretReader.UnusableKeysException if the named Secret is missing or incomplete
+   */
+  public AwsIdentity resolve(AwsIdentitySpec spec, Optional<String> resourceNamespace) {
+    boolean namespaced = resourceNamespace.isPresent();
+    AwsIdentity identity;
+    if (spec != null && spec.getCredentialsSecret() != null) {
+      String secretNamespace = spec.getCredentialsSecret().getNamespace();
+      if (namespaced
+          && secretNamespace != null
+          && !secretNamespace.equals(resourceNamespace.get())) {
+        throw new IdentityNotAllowedException(
+            "an EcrPullSecret may only use a credentials Secret in its own namespace "
+                + resourceNamespace.get()
+                + ", not in "
+                + secretNamespace);
+      }
+      String ns = namespaced ? resourceNamespace.get() : secretNamespace;
+      if (ns == null) {
+        throw new IdentityNotAllowedException(
+            "aws.credentialsSecret.namespace is required on a ClusterEcrPullSecret");
+      }
+      identity = new AwsIdentity(keys.read(ns, spec.getCredentialsSecret().getName()), List.of());
+    } else {
+      if (namespaced && !config.defaultIdentityForNamespaced()) {
+        throw new IdentityNotAllowedException(
+            "this operator lends its own AWS identity to no namespaced resource: name"
+                + " aws.credentialsSecret, or an allowed aws.roleArn");
+      }
+      identity = AwsIdentity.defaultChain();
+    }
+    if (spec != null && spec.getRoleArn() != null) {
+      if (namespaced && !roleAllowed(spec.getRoleArn(), resourceNamespace.get())) {
+        throw new IdentityNotAllowedException(
+            "role "
+                + spec.getRoleArn()
+                + " is not allowed for namespace "
+                + resourceNamespace.get()
+                + ": a cluster administrator must list it in the operator's --allowed-role-arns or"
+                + " in the namespace annotation "
+                + ALLOWED_ROLES_ANNOTATION);
+      }
+      Duration duration =
+          spec.getSessionDuration() == null
+              ? Duration.ofHours(1)
+              : DurationText.parse(spec.getSessionDuration());
+      identity =
+          identity.thenAssume(
+              new AwsIdentity.RoleHop(
+                  spec.getRoleArn(),
+                  Optional.ofNullable(spec.getExternalId()),
+                  spec.getSessionName() == null ? "ecr-secret-operator" : spec.getSessionName(),
+                  duration));
+    } else if (spec != null && spec.getExternalId() != null) {
+      throw new IdentityNotAllowedException(
+          "aws.externalId needs aws.roleArn: it is sent when assuming a role");
+    }
+    return identity;
+  }
+
+  private boolean roleAllowed(String roleArn, String namespace) {
+    if (matchesAny(config.allowedRoleArns(), roleArn)) {
+      return true;
+    }
+    Namespace ns = client.namespaces().withName(namespace).get();
+    Map<String, String> annotations = ns == null ? null : ns.getMetadata().getAnnotations();
+    String allowed = annotations == null ? null : annotations.get(ALLOWED_ROLES_ANNOTATION);
+    return allowed != null
+        && matchesAny(Arrays.stream(allowed.split(",")).map(String::trim).toList(), roleArn);
+  }
+
+  static boolean matchesAny(List<String> globs, String value) {
+    return globs.stream()
+        .filter(g -> !g.isBlank())
+        .anyMatch(
+            g ->
+                Pattern.compile(Pattern.quote(g).replace("*", "\\E.*\\Q"))
+                    .matcher(value)
+                    .matches());
+  }
+}

@@ -1,0 +1,88 @@
+package io.ecrsecret.operator;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The operator's own metrics (besides the framework's):
+ *
+ * <ul>
+ *   <li>{@code ecr_secret_token_expiry_seconds{namespace,secret}}: seconds until the token in each
+ *       managed secret expires (negative once expired);
+ *   <li>{@code ecr_secret_refreshes_total{kind,result}}: secrets created, updated, unchanged or
+ *       failed, per reconcile and namespace;
+ *   <li>{@code ecr_secret_aws_token_requests_total}: GetAuthorizationToken requests sent to AWS;
+ *   <li>{@code ecr_secret_reconcile_seconds{kind}}: how long reconciles take.
+ * </ul>
+ */
+public final class OperatorMetrics {
+
+  private final MeterRegistry registry;
+  private final Clock clock;
+  private final Map<String, Instant> expiries = new ConcurrentHashMap<>();
+  private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
+
+  public OperatorMetrics(MeterRegistry registry, Clock clock, LongSupplier awsTokenRequests) {
+    this.registry = registry;
+    this.clock = clock;
+    FunctionCounter.builder("ecr_secret_aws_token_requests", awsTokenRequests, s -> s.getAsLong())
+        .description("GetAuthorizationToken requests sent to AWS")
+        .register(registry);
+  }
+
+  void refreshed(String kind, String result) {
+    Counter.builder("ecr_secret_refreshes")
+        .description("Secrets refreshed, by result")
+        .tag("kind", kind)
+        .tag("result", result)
+        .register(registry)
+        .increment();
+  }
+
+  /** The token in namespace/secret now expires at this instant. */
+  void tokenExpiry(String namespace, String secret, Instant expiresAt) {
+    String key = namespace + "/" + secret;
+    expiries.put(key, expiresAt);
+    gauges.computeIfAbsent(
+        key,
+        k ->
+            Gauge.builder(
+                    "ecr_secret_token_expiry_seconds",
+                    expiries,
+                    m -> {
+                      Instant e = m.get(k);
+                      return e == null
+                          ? Double.NaN
+                          : Duration.between(clock.instant(), e).toSeconds();
+                    })
+                .description("Seconds until the token in a managed secret expires")
+                .tag("namespace", namespace)
+                .tag("secret", secret)
+                .register(registry));
+  }
+
+  void forget(String namespace, String secret) {
+    String key = namespace + "/" + secret;
+    expiries.remove(key);
+    Gauge gauge = gauges.remove(key);
+    if (gauge != null) {
+      registry.remove(gauge);
+    }
+  }
+
+  Timer reconcileTimer(String kind) {
+    return Timer.builder("ecr_secret_reconcile_seconds")
+        .description("Reconcile durations")
+        .tag("kind", kind)
+        .register(registry);
+  }
+}

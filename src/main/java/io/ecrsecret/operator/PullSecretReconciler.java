@@ -1,0 +1,283 @@
+package io.ecrsecret.operator;
+
+import io.ecrsecret.aws.AwsIdentity;
+import io.ecrsecret.kube.AwsKeysSecretReader;
+import io.ecrsecret.kube.ManagedMarkers;
+import io.ecrsecret.kube.ManagedSecretRemover;
+import io.ecrsecret.operator.api.PullSecretStatus;
+import io.ecrsecret.refresh.NamespaceOutcome;
+import io.ecrsecret.refresh.PullSecretRefresher;
+import io.ecrsecret.refresh.RefreshReport;
+import io.ecrsecret.refresh.RefreshSpec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every pull-secret kind does: map the resource to a refresh, run it through the shared
+ * refresher (and so the shared token cache), and say how it went in status, events and metrics.
+ * Known failures (AWS said no, a secret is not ours, a Secret is missing, an identity is not
+ * allowed) go to status, an Event when they are new, and a retry with backoff; the last good secret
+ * stays. Anything else is thrown for the framework to retry.
+ *
+ * @param <R> the resource kind
+ * @param <S> its status
+ */
+abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends PullSecretStatus>
+    implements Reconciler<R>, Cleaner<R> {
+
+  private static final Logger log = LoggerFactory.getLogger(PullSecretReconciler.class);
+  private static final Duration FIRST_RETRY = Duration.ofSeconds(15);
+  private static final Duration LONGEST_RETRY = Duration.ofMinutes(10);
+
+  /** What the reconcilers share: built once by the composition root. */
+  record Services(
+      PullSecretRefresher refresher,
+      IdentityResolver identities,
+      ManagedSecretRemover remover,
+      EventRecorder events,
+      OperatorMetrics metrics,
+      Clock clock,
+      OperatorConfig config) {}
+
+  protected final Services services;
+  private final Map<String, Integer> consecutiveFailures = new ConcurrentHashMap<>();
+
+  PullSecretReconciler(Services services) {
+    this.services = services;
+  }
+
+  /** The resource class, for the event sources. */
+  abstract Class<R> resourceClass();
+
+  /** Whether the resource is cluster-scoped (secrets in many namespaces). */
+  abstract boolean clusterScoped();
+
+  /** The refresh the resource asks for, as the given identity. */
+  abstract RefreshSpec refreshSpec(R resource, AwsIdentity identity, String owner, double jitter);
+
+  /** The identity the resource asks for. */
+  abstract AwsIdentity identity(R resource);
+
+  /** The service accounts a namespace's link should be checked on (for the SA event source). */
+  abstract boolean linksServiceAccount(R resource, String serviceAccount);
+
+  /** A new, empty status. */
+  abstract S newStatus();
+
+  /** A kind may ask to be reconciled at least this often (seed 003's frequency). */
+  Optional<Duration> refreshAtLeastEvery(R resource) {
+    return Optional.empty();
+  }
+
+  /** Kind-specific status fields (the seed-003 kinds' phase), after the common ones are built. */
+  void finishStatus(S status, SyncResult result) {}
+
+  static String ownerOf(CustomResource<?, ?> resource) {
+    String ns = resource.getMetadata().getNamespace();
+    return resource.getKind()
+        + "/"
+        + (ns == null ? "" : ns + "/")
+        + resource.getMetadata().getName();
+  }
+
+  @Override
+  public UpdateControl<R> reconcile(R resource, Context<R> context) {
+    String kind = resource.getKind();
+    long started = System.nanoTime();
+    try {
+      Instant now = services.clock().instant();
+      String owner = ownerOf(resource);
+      SyncResult result;
+      RefreshReport report = null;
+      try {
+        AwsIdentity identity = identity(resource);
+        double jitter = Math.floorMod(resource.getMetadata().getUid().hashCode(), 1000) / 1000.0;
+        report = services.refresher().refresh(refreshSpec(resource, identity, owner, jitter));
+        result = SyncResult.from(report, secretName(resource), clusterScoped());
+      } catch (IdentityResolver.IdentityNotAllowedException e) {
+        result = SyncResult.failed("IdentityNotAllowed", e.getMessage(), clusterScoped());
+      } catch (AwsKeysSecretReader.UnusableKeysException e) {
+        result = SyncResult.failed("CredentialsSecretUnusable", e.getMessage(), clusterScoped());
+      } catch (IllegalArgumentException e) {
+        result = SyncResult.failed("InvalidSpec", e.getMessage(), clusterScoped());
+      }
+      if (report != null) {
+        record(kind, report);
+      }
+      S previous = resource.getStatus();
+      S status =
+          StatusBuilder.build(
+              previous, newStatus(), resource.getMetadata().getGeneration(), now, result);
+      finishStatus(status, result);
+      announce(resource, previous, result);
+      Duration next = next(resource, result, now);
+      if (status.equals(previous)) {
+        log.debug("Nothing changed; next reconcile in {}", next);
+        return UpdateControl.<R>noUpdate().rescheduleAfter(next);
+      }
+      resource.setStatus(status);
+      return UpdateControl.patchStatus(resource).rescheduleAfter(next);
+    } finally {
+      services.metrics().reconcileTimer(kind).record(Duration.ofNanos(System.nanoTime() - started));
+    }
+  }
+
+  abstract String secretName(R resource);
+
+  private void record(String kind, RefreshReport report) {
+    for (NamespaceOutcome n : report.namespaces()) {
+      if (n.namespace().isEmpty()) {
+        continue;
+      }
+      services.metrics().refreshed(kind, n.result());
+      if (n.succeeded() && report.tokenExpiresAt().isPresent()) {
+        services
+            .metrics()
+            .tokenExpiry(n.namespace(), report.secretName(), report.tokenExpiresAt().get());
+      }
+    }
+  }
+
+  /** One Event per distinct change of the Ready condition: not one per retry. */
+  private void announce(R resource, S previous, SyncResult result) {
+    var before = StatusBuilder.readyCondition(previous);
+    boolean changed =
+        before.isEmpty()
+            || !before.get().getStatus().equals(result.ready() ? "True" : "False")
+            || !before.get().getReason().equals(result.reason())
+            || (!result.ready() && !before.get().getMessage().equals(result.message()));
+    if (!changed) {
+      return;
+    }
+    if (result.ready()) {
+      log.info("Ready: {}", result.message());
+      services.events().normal(resource, result.reason(), result.message());
+    } else {
+      log.warn("Not ready ({}): {}", result.reason(), result.message());
+      services.events().warning(resource, result.reason(), result.message());
+    }
+  }
+
+  private Duration next(R resource, SyncResult result, Instant now) {
+    String uid = resource.getMetadata().getUid();
+    if (result.ready()) {
+      consecutiveFailures.remove(uid);
+      Duration untilRefresh =
+          result.nextRefreshAt().map(t -> Duration.between(now, t)).orElse(Duration.ofMinutes(1));
+      Optional<Duration> cap = refreshAtLeastEvery(resource);
+      if (cap.isPresent() && cap.get().compareTo(untilRefresh) < 0) {
+        untilRefresh = cap.get();
+      }
+      return untilRefresh.compareTo(Duration.ofSeconds(1)) < 0
+          ? Duration.ofSeconds(1)
+          : untilRefresh;
+    }
+    int failures = consecutiveFailures.merge(uid, 1, Integer::sum);
+    Duration backoff = FIRST_RETRY.multipliedBy(1L << Math.min(failures - 1, 10));
+    return backoff.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : backoff;
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<R> updateErrorStatus(
+      R resource, Context<R> context, Exception e) {
+    log.error("Reconcile failed; the framework retries", e);
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
+  }
+
+  @Override
+  public DeleteControl cleanup(R resource, Context<R> context) {
+    String owner = ownerOf(resource);
+    Optional<String> namespace =
+        clusterScoped() ? Optional.empty() : Optional.of(resource.getMetadata().getNamespace());
+    for (Secret secret : services.remover().secretsOf(owner, namespace)) {
+      String what = services.remover().remove(secret);
+      services
+          .metrics()
+          .forget(secret.getMetadata().getNamespace(), secret.getMetadata().getName());
+      log.info(
+          "Removed secret {}/{} of deleted {}: {}",
+          secret.getMetadata().getNamespace(),
+          secret.getMetadata().getName(),
+          owner,
+          what);
+    }
+    consecutiveFailures.remove(resource.getMetadata().getUid());
+    return DeleteControl.defaultDelete();
+  }
+
+  @Override
+  public List<EventSource<?, R>> prepareEventSources(EventSourceContext<R> context) {
+    var sources = new ArrayList<EventSource<?, R>>();
+    String kind = io.fabric8.kubernetes.api.model.HasMetadata.getKind(resourceClass());
+    // namespaced kinds watch their own namespaces (a Role-only install works); the cluster kind all
+    var secrets =
+        InformerEventSourceConfiguration.from(Secret.class, resourceClass())
+            .withName("managed-secrets")
+            .withLabelSelector(ManagedMarkers.MANAGED_BY_LABEL + "=" + ManagedMarkers.MANAGED_BY)
+            .withSecondaryToPrimaryMapper(s -> ownerIds(s, kind));
+    var serviceAccounts =
+        InformerEventSourceConfiguration.from(ServiceAccount.class, resourceClass())
+            .withName("service-accounts")
+            .withSecondaryToPrimaryMapper(
+                sa ->
+                    primariesFor(context, sa.getMetadata().getNamespace()).stream()
+                        .filter(r -> linksServiceAccount(r, sa.getMetadata().getName()))
+                        .map(ResourceID::fromResource)
+                        .collect(java.util.stream.Collectors.toSet()));
+    if (clusterScoped()) {
+      secrets.withWatchAllNamespaces();
+      serviceAccounts.withWatchAllNamespaces();
+    } else {
+      secrets.withNamespacesInheritedFromController();
+      serviceAccounts.withNamespacesInheritedFromController();
+    }
+    sources.add(new InformerEventSource<>(secrets.build(), context));
+    sources.add(new InformerEventSource<>(serviceAccounts.build(), context));
+    sources.addAll(moreEventSources(context));
+    return sources;
+  }
+
+  /** The resources that may care about a namespace's service accounts. */
+  List<R> primariesFor(EventSourceContext<R> context, String namespace) {
+    return context.getPrimaryCache().list(namespace).toList();
+  }
+
+  List<EventSource<?, R>> moreEventSources(EventSourceContext<R> context) {
+    return List.of();
+  }
+
+  /** The resource (of this kind) a managed secret belongs to, from its owner annotation. */
+  static Set<ResourceID> ownerIds(Secret secret, String kind) {
+    String owner = ManagedMarkers.annotation(secret, ManagedMarkers.OWNER);
+    if (owner == null || !owner.startsWith(kind + "/")) {
+      return Set.of();
+    }
+    String[] parts = owner.split("/");
+    return parts.length == 3
+        ? Set.of(new ResourceID(parts[2], parts[1]))
+        : parts.length == 2 ? Set.of(new ResourceID(parts[1])) : Set.of();
+  }
+}
