@@ -110,6 +110,15 @@ final class OperatorCommand implements Callable<Integer> {
       description = "Reconcile every resource at least this often (default: ${DEFAULT-VALUE}).")
   Duration maxReconcileInterval;
 
+  @Option(
+      names = "--retry-backoff",
+      paramLabel = "DURATION",
+      defaultValue = "15s",
+      converter = DurationConverter.class,
+      description =
+          "First wait after a failure; doubles each time, up to 10m (default: ${DEFAULT-VALUE}).")
+  Duration retryBackoff;
+
   @Override
   public Integer call() throws InterruptedException {
     var config =
@@ -124,7 +133,8 @@ final class OperatorCommand implements Callable<Integer> {
             defaultIdentityForNamespaced,
             compat,
             maxReconcileInterval,
-            Optional.ofNullable(System.getenv("POD_NAME")));
+            Optional.ofNullable(System.getenv("POD_NAME")),
+            retryBackoff);
     var runtime = main.runtime();
     var client = runtime.kubernetes().get();
     var stopped = new CountDownLatch(1);

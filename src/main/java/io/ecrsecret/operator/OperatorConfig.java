@@ -24,6 +24,8 @@ import java.util.Optional;
  *     yes)
  * @param maxReconcileInterval reconcile at least this often even without events (default 1h)
  * @param identity this replica's name in the leader election (default: the host name)
+ * @param retryBackoff the first wait after a known failure; doubled each time, up to 10m (default
+ *     15s)
  */
 public record OperatorConfig(
     List<String> watchNamespaces,
@@ -36,7 +38,8 @@ public record OperatorConfig(
     boolean defaultIdentityForNamespaced,
     boolean compat,
     Duration maxReconcileInterval,
-    Optional<String> identity) {
+    Optional<String> identity,
+    Duration retryBackoff) {
 
   public OperatorConfig {
     watchNamespaces = List.copyOf(watchNamespaces);
@@ -46,6 +49,7 @@ public record OperatorConfig(
     Objects.requireNonNull(leaseNamespace, "leaseNamespace");
     Objects.requireNonNull(maxReconcileInterval, "maxReconcileInterval");
     Objects.requireNonNull(identity, "identity");
+    Objects.requireNonNull(retryBackoff, "retryBackoff");
     if (metricsPort < 0 || metricsPort > 65535 || healthPort < 0 || healthPort > 65535) {
       throw new IllegalArgumentException("ports must be between 0 and 65535");
     }
@@ -67,6 +71,7 @@ public record OperatorConfig(
         true,
         true,
         Duration.ofHours(1),
-        Optional.empty());
+        Optional.empty(),
+        Duration.ofSeconds(15));
   }
 }

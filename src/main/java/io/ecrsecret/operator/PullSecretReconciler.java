@@ -49,7 +49,6 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
     implements Reconciler<R>, Cleaner<R> {
 
   private static final Logger log = LoggerFactory.getLogger(PullSecretReconciler.class);
-  private static final Duration FIRST_RETRY = Duration.ofSeconds(15);
   private static final Duration LONGEST_RETRY = Duration.ofMinutes(10);
 
   /** What the reconcilers share: built once by the composition root. */
@@ -196,7 +195,8 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
           : untilRefresh;
     }
     int failures = consecutiveFailures.merge(uid, 1, Integer::sum);
-    Duration backoff = FIRST_RETRY.multipliedBy(1L << Math.min(failures - 1, 10));
+    Duration backoff =
+        services.config().retryBackoff().multipliedBy(1L << Math.min(failures - 1, 10));
     return backoff.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : backoff;
   }
 

@@ -1,0 +1,569 @@
+package io.ecrsecret.operator;
+
+import static io.ecrsecret.operator.OperatorFixture.namespace;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.ecrsecret.core.DockerConfigJson;
+import io.ecrsecret.kube.ManagedMarkers;
+import io.ecrsecret.kube.PullSecretWriter;
+import io.ecrsecret.operator.api.AwsIdentitySpec;
+import io.ecrsecret.operator.api.ClusterEcrPullSecret;
+import io.ecrsecret.operator.api.ClusterPullSecretSpec;
+import io.ecrsecret.operator.api.EcrPullSecret;
+import io.ecrsecret.operator.api.NamespaceSelectorSpec;
+import io.ecrsecret.operator.api.SecretReference;
+import io.ecrsecret.sandbox.AwsPeer;
+import io.ecrsecret.sandbox.Sandbox;
+import io.ecrsecret.sandbox.SandboxExtension;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The operator, in this JVM, against the real peers. */
+@ExtendWith(SandboxExtension.class)
+class OperatorIT {
+
+  private static Sandbox sandbox;
+  private static KubernetesClient kube;
+  private static KubernetesClient operatorClient;
+  private static EcrSecretOperator operator;
+  private static String registry;
+
+  @BeforeAll
+  static void start(Sandbox theSandbox) throws Exception {
+    sandbox = theSandbox;
+    kube = sandbox.kubernetes().adminClient();
+    registry = sandbox.registry().ecrHost();
+    sandbox.aws().clearFaults();
+    sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
+    OperatorFixture.installCrds(kube);
+    operatorClient = sandbox.kubernetes().adminClient();
+    operator =
+        OperatorFixture.start(
+            sandbox, operatorClient, OperatorFixture.testConfig(), Clock.systemUTC());
+  }
+
+  @AfterAll
+  static void stop() {
+    OperatorFixture.deleteAllResources(kube);
+    operator.close();
+    operatorClient.close();
+    kube.close();
+  }
+
+  private static EcrPullSecret pullSecret(String ns, String name, String secretName) {
+    var resource = new EcrPullSecret();
+    resource.getMetadata().setName(name);
+    resource.getMetadata().setNamespace(ns);
+    var spec = new EcrPullSecret.Spec();
+    spec.setRegistries(List.of(registry));
+    spec.setSecretName(secretName);
+    resource.setSpec(spec);
+    return resource;
+  }
+
+  private static Optional<Condition> ready(EcrPullSecret resource) {
+    return resource == null || resource.getStatus() == null
+        ? Optional.empty()
+        : StatusBuilder.readyCondition(resource.getStatus());
+  }
+
+  private static EcrPullSecret awaitReady(String ns, String name, String status) {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> kube.resources(EcrPullSecret.class).inNamespace(ns).withName(name).get(),
+            r ->
+                ready(r)
+                    .map(
+                        c ->
+                            c.getStatus().equals(status)
+                                && c.getObservedGeneration()
+                                    .equals(r.getMetadata().getGeneration()))
+                    .orElse(false));
+  }
+
+  private static Secret secret(String ns, String name) {
+    return kube.secrets().inNamespace(ns).withName(name).get();
+  }
+
+  @Test
+  void aNewResourceBecomesReadyWithASecretThatAuthenticatesAgainstTheRegistry() {
+    namespace(kube, "op-ready", Map.of());
+    kube.resource(pullSecret("op-ready", "pull", "ecr-pull")).create();
+
+    EcrPullSecret ready = awaitReady("op-ready", "pull", "True");
+
+    Secret secret = secret("op-ready", "ecr-pull");
+    assertThat(secret.getMetadata().getAnnotations())
+        .containsEntry(ManagedMarkers.OWNER, "EcrPullSecret/op-ready/pull");
+    var pulled =
+        sandbox
+            .registry()
+            .inspect(PullSecretWriter.decoded(secret, DockerConfigJson.KEY).orElseThrow());
+    assertThat(pulled.succeeded()).as(pulled.output()).isTrue();
+    var status = ready.getStatus();
+    assertThat(status.getObservedGeneration()).isEqualTo(1L);
+    assertThat(status.getTokenExpiresAt()).isNotNull();
+    assertThat(status.getNextRefreshTime()).isNotNull();
+    assertThat(status.getLastRefreshTime()).isNotNull();
+    assertThat(ready(ready).orElseThrow().getReason()).isEqualTo("SecretReady");
+    assertThat(
+            kube.serviceAccounts()
+                .inNamespace("op-ready")
+                .withName("default")
+                .get()
+                .getImagePullSecrets())
+        .extracting(LocalObjectReference::getName)
+        .containsExactly("ecr-pull");
+  }
+
+  @Test
+  void aDeletedOrEditedSecretAndALostLinkAreRestoredWithinSeconds() {
+    namespace(kube, "op-restore", Map.of());
+    kube.resource(pullSecret("op-restore", "pull", "ecr-pull")).create();
+    awaitReady("op-restore", "pull", "True");
+    String good =
+        PullSecretWriter.decoded(secret("op-restore", "ecr-pull"), DockerConfigJson.KEY)
+            .orElseThrow();
+
+    kube.secrets().inNamespace("op-restore").withName("ecr-pull").delete();
+    await().atMost(Duration.ofSeconds(15)).until(() -> secret("op-restore", "ecr-pull") != null);
+
+    String broken =
+        DockerConfigJson.render(
+            Map.of(
+                registry,
+                new io.ecrsecret.core.RegistryCredentials("AWS", "tampered", Optional.empty())));
+    kube.secrets()
+        .inNamespace("op-restore")
+        .withName("ecr-pull")
+        .edit(
+            s -> new SecretBuilder(s).withData(Map.of(DockerConfigJson.KEY, b64(broken))).build());
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                PullSecretWriter.decoded(secret("op-restore", "ecr-pull"), DockerConfigJson.KEY)
+                    .orElseThrow(),
+            good::equals);
+
+    kube.serviceAccounts()
+        .inNamespace("op-restore")
+        .withName("default")
+        .edit(sa -> new ServiceAccountBuilder(sa).withImagePullSecrets(List.of()).build());
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                kube.serviceAccounts()
+                    .inNamespace("op-restore")
+                    .withName("default")
+                    .get()
+                    .getImagePullSecrets(),
+            links -> links.stream().anyMatch(l -> "ecr-pull".equals(l.getName())));
+  }
+
+  @Test
+  void awsDeniedKeepsTheOldSecretSaysWhyOnceAndRecovers() {
+    namespace(kube, "op-denied", Map.of());
+    var good =
+        sandbox
+            .aws()
+            .createUser("op-good", AwsPeer.policy("[\"ecr:GetAuthorizationToken\"]", "\"*\""));
+    var bad = sandbox.aws().createUser("op-bad", null);
+    keysSecret("op-denied", "good-keys", good.accessKeyId(), good.secretAccessKey());
+    keysSecret("op-denied", "bad-keys", bad.accessKeyId(), bad.secretAccessKey());
+    var resource = pullSecret("op-denied", "pull", "ecr-pull");
+    resource.getSpec().setAws(identity("good-keys"));
+    kube.resource(resource).create();
+    awaitReady("op-denied", "pull", "True");
+    Secret before = secret("op-denied", "ecr-pull");
+
+    kube.resources(EcrPullSecret.class)
+        .inNamespace("op-denied")
+        .withName("pull")
+        .edit(
+            r -> {
+              r.getSpec().setAws(identity("bad-keys"));
+              return r;
+            });
+    EcrPullSecret denied = awaitReady("op-denied", "pull", "False");
+
+    Condition condition = ready(denied).orElseThrow();
+    assertThat(condition.getReason()).isEqualTo("AccessDenied");
+    assertThat(condition.getMessage()).contains("ecr:GetAuthorizationToken", "op-bad");
+    assertThat(secret("op-denied", "ecr-pull").getData()).isEqualTo(before.getData());
+    // retries back off (1s, 2s, 4s here); the Event is emitted once, not once per retry
+    sleep(Duration.ofSeconds(5));
+    assertThat(events("op-denied", "pull", "AccessDenied")).hasSize(1);
+    assertThat(secret("op-denied", "ecr-pull").getMetadata().getResourceVersion())
+        .isEqualTo(before.getMetadata().getResourceVersion());
+
+    kube.resources(EcrPullSecret.class)
+        .inNamespace("op-denied")
+        .withName("pull")
+        .edit(
+            r -> {
+              r.getSpec().setAws(identity("good-keys"));
+              return r;
+            });
+    awaitReady("op-denied", "pull", "True");
+  }
+
+  @Test
+  void deletingAResourceRemovesItsSecretAndLinksAndNothingElse() {
+    namespace(kube, "op-delete", Map.of());
+    kube.resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("not-ours")
+                .withNamespace("op-delete")
+                .endMetadata()
+                .withStringData(Map.of("k", "v"))
+                .build())
+        .create();
+    kube.serviceAccounts()
+        .inNamespace("op-delete")
+        .withName("default")
+        .edit(
+            sa ->
+                new ServiceAccountBuilder(sa)
+                    .withImagePullSecrets(new LocalObjectReference("someone-elses"))
+                    .build());
+    kube.resource(pullSecret("op-delete", "pull", "ecr-pull")).create();
+    awaitReady("op-delete", "pull", "True");
+
+    kube.resources(EcrPullSecret.class).inNamespace("op-delete").withName("pull").delete();
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> secret("op-delete", "ecr-pull") == null);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                kube.resources(EcrPullSecret.class).inNamespace("op-delete").withName("pull").get()
+                    == null);
+    assertThat(secret("op-delete", "not-ours")).isNotNull();
+    assertThat(
+            kube.serviceAccounts()
+                .inNamespace("op-delete")
+                .withName("default")
+                .get()
+                .getImagePullSecrets())
+        .extracting(LocalObjectReference::getName)
+        .containsExactly("someone-elses");
+  }
+
+  @Test
+  void aTenantCannotBorrowAnotherTenantsIdentity() {
+    namespace(kube, "tenant-a", Map.of());
+    namespace(kube, "tenant-b", Map.of());
+    var keys =
+        sandbox
+            .aws()
+            .createUser(
+                "tenant-a-user", AwsPeer.policy("[\"ecr:GetAuthorizationToken\"]", "\"*\""));
+    keysSecret("tenant-a", "a-keys", keys.accessKeyId(), keys.secretAccessKey());
+
+    // the schema refuses a credentials Secret in another namespace
+    var borrow = pullSecret("tenant-b", "borrow", "ecr-pull");
+    var identity = identity("a-keys");
+    identity.getCredentialsSecret().setNamespace("tenant-a");
+    borrow.getSpec().setAws(identity);
+    assertThatThrownBy(() -> kube.resource(borrow).create())
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(422);
+              assertThat(e.getMessage()).contains("its own namespace");
+            });
+
+    // a role nobody allowed for tenant-b is refused, and nothing is written
+    String roleArn =
+        sandbox
+            .aws()
+            .createRole(
+                "tenant-a-role",
+                AwsPeer.adminArn(),
+                null,
+                AwsPeer.policy("[\"ecr:GetAuthorizationToken\"]", "\"*\""));
+    var role = pullSecret("tenant-b", "role", "ecr-pull");
+    var roleIdentity = new AwsIdentitySpec();
+    roleIdentity.setRoleArn(roleArn);
+    role.getSpec().setAws(roleIdentity);
+    kube.resource(role).create();
+    EcrPullSecret refused = awaitReady("tenant-b", "role", "False");
+    assertThat(ready(refused).orElseThrow().getReason()).isEqualTo("IdentityNotAllowed");
+    assertThat(ready(refused).orElseThrow().getMessage()).contains("allowed-role-arns");
+    assertThat(secret("tenant-b", "ecr-pull")).isNull();
+
+    // once a cluster administrator allows that role for tenant-b's namespace, it works
+    kube.namespaces()
+        .withName("tenant-b")
+        .edit(
+            ns -> {
+              ns.getMetadata()
+                  .setAnnotations(
+                      Map.of(
+                          IdentityResolver.ALLOWED_ROLES_ANNOTATION,
+                          "arn:aws:iam::*:role/tenant-a-*"));
+              return ns;
+            });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                ready(
+                        kube.resources(EcrPullSecret.class)
+                            .inNamespace("tenant-b")
+                            .withName("role")
+                            .get())
+                    .map(c -> c.getStatus().equals("True"))
+                    .orElse(false));
+  }
+
+  @Test
+  void theClusterKindFansOutToFiftyNamespacesWithOneTokenRequestAndCoversNewOnes() {
+    for (int i = 0; i < 50; i++) {
+      namespace(kube, "fan-out-" + i, Map.of("ecr-fan-out", "yes"));
+    }
+    var keys =
+        sandbox
+            .aws()
+            .createUser("fan-out-user", AwsPeer.policy("[\"ecr:GetAuthorizationToken\"]", "\"*\""));
+    namespace(kube, "ecr-admin", Map.of());
+    keysSecret("ecr-admin", "fan-out-keys", keys.accessKeyId(), keys.secretAccessKey());
+    var resource = new ClusterEcrPullSecret();
+    resource.getMetadata().setName("fan-out");
+    var spec = new ClusterPullSecretSpec();
+    spec.setRegistries(List.of(registry));
+    spec.setSecretName("fanned");
+    var selector = new NamespaceSelectorSpec();
+    selector.setSelector(new LabelSelectorBuilder().addToMatchLabels("ecr-fan-out", "yes").build());
+    spec.setNamespaces(selector);
+    var identity = identity("fan-out-keys");
+    identity.getCredentialsSecret().setNamespace("ecr-admin");
+    spec.setAws(identity);
+    resource.setSpec(spec);
+
+    kube.resource(resource).create();
+
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> kube.resources(ClusterEcrPullSecret.class).withName("fan-out").get(),
+            r ->
+                r.getStatus() != null
+                    && Integer.valueOf(50).equals(r.getStatus().getNamespacesReady()));
+    for (int i = 0; i < 50; i++) {
+      assertThat(secret("fan-out-" + i, "fanned")).isNotNull();
+    }
+    assertThat(sandbox.aws().requestCountByAccessKey(keys.accessKeyId())).isEqualTo(1);
+
+    namespace(kube, "fan-out-late", Map.of("ecr-fan-out", "yes"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> secret("fan-out-late", "fanned") != null);
+    assertThat(sandbox.aws().requestCountByAccessKey(keys.accessKeyId())).isEqualTo(1);
+  }
+
+  @Test
+  void aSeed003ManifestAppliedUnchangedYieldsTheSecretThatOperatorMade() throws Exception {
+    namespace(kube, "test-ecr-secret-operator", Map.of());
+    String manifest =
+        """
+        apiVersion: ecr.mobb.redhat.com/v1alpha1
+        kind: Secret
+        metadata:
+          name: ecr-secret
+          namespace: test-ecr-secret-operator
+        spec:
+          generated_secret_name: ecr-docker-secret
+          ecr_registry: %s
+          frequency: 10h
+          region: us-east-1
+        ---
+        apiVersion: ecr.mobb.redhat.com/v1alpha1
+        kind: ArgoHelmRepoSecret
+        metadata:
+          name: helm-repo
+          namespace: test-ecr-secret-operator
+        spec:
+          generated_secret_name: ecr-argo-helm-secret
+          url: %s
+          frequency: 10h
+          region: us-east-1
+        """
+            .formatted(registry, registry);
+    for (var item :
+        kube.load(new ByteArrayInputStream(manifest.getBytes(StandardCharsets.UTF_8))).items()) {
+      kube.resource(item).create();
+    }
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> secret("test-ecr-secret-operator", "ecr-docker-secret") != null);
+    Secret docker = secret("test-ecr-secret-operator", "ecr-docker-secret");
+    String password = AwsPeer.ecrPassword(AwsPeer.ACCOUNT);
+    assertThat(docker.getType()).isEqualTo("kubernetes.io/dockerconfigjson");
+    assertThat(docker.getData()).containsOnlyKeys(DockerConfigJson.KEY);
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    assertThat(json.readTree(PullSecretWriter.decoded(docker, DockerConfigJson.KEY).orElseThrow()))
+        .isEqualTo(
+            json.readTree(
+                "{\"auths\":{\""
+                    + registry
+                    + "\":{\"username\":\"AWS\",\"password\":\""
+                    + password
+                    + "\",\"auth\":\""
+                    + b64("AWS:" + password)
+                    + "\"}}}"));
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> secret("test-ecr-secret-operator", "ecr-argo-helm-secret") != null);
+    Secret argo = secret("test-ecr-secret-operator", "ecr-argo-helm-secret");
+    assertThat(argo.getType()).isEqualTo("Opaque");
+    assertThat(argo.getMetadata().getLabels())
+        .containsEntry("argocd.argoproj.io/secret-type", "repository");
+    assertThat(decodeAll(argo))
+        .isEqualTo(
+            Map.of(
+                "username", "AWS",
+                "password", password,
+                "url", registry,
+                "type", "helm",
+                "name", "ecr-argo-helm-secret",
+                "enableOCI", "true"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                kube.resources(io.ecrsecret.operator.compat.MobbSecret.class)
+                    .inNamespace("test-ecr-secret-operator")
+                    .withName("ecr-secret")
+                    .get(),
+            r ->
+                r.getStatus() != null
+                    && "Updated".equals(r.getStatus().getPhase())
+                    && r.getStatus().getLastUpdatedTime() != null);
+  }
+
+  @Test
+  void theSchemaRejectsAMalformedRegistryAndABadDurationWithAClearMessage() {
+    namespace(kube, "op-schema", Map.of());
+    var bad = pullSecret("op-schema", "bad", "ecr-pull");
+    bad.getSpec().setRegistries(List.of("docker.io/library/nginx"));
+    bad.getSpec().setRefreshMargin("ten hours");
+    assertThatThrownBy(() -> kube.resource(bad).create())
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(422);
+              assertThat(e.getMessage())
+                  .contains("spec.registries[0]", "docker.io/library/nginx", "spec.refreshMargin");
+            });
+    var tooLong = pullSecret("op-schema", "too-long", "ecr-pull");
+    tooLong.getSpec().setRefreshMargin("13h");
+    assertThatThrownBy(() -> kube.resource(tooLong).create())
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> assertThat(e.getMessage()).contains("between 1m and 11h"));
+  }
+
+  @Test
+  void metricsAndHealthAreServed() throws Exception {
+    namespace(kube, "op-metrics", Map.of());
+    kube.resource(pullSecret("op-metrics", "pull", "ecr-pull")).create();
+    awaitReady("op-metrics", "pull", "True");
+    var http = java.net.http.HttpClient.newHttpClient();
+    var metrics =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + operator.metricsPort() + "/metrics"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body())
+        .contains(
+            "ecr_secret_token_expiry_seconds{namespace=\"op-metrics\",secret=\"ecr-pull\"}",
+            "ecr_secret_refreshes_total{kind=\"EcrPullSecret\",result=\"created\"}",
+            "ecr_secret_aws_token_requests_total",
+            "ecr_secret_reconcile_seconds_count{kind=\"EcrPullSecret\"}");
+    for (String path : List.of("/healthz", "/readyz")) {
+      var health =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create("http://127.0.0.1:" + operator.healthPort() + path))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).as(path).isEqualTo(200);
+    }
+  }
+
+  private static AwsIdentitySpec identity(String keysSecret) {
+    var identity = new AwsIdentitySpec();
+    var ref = new SecretReference();
+    ref.setName(keysSecret);
+    identity.setCredentialsSecret(ref);
+    return identity;
+  }
+
+  private static void keysSecret(String ns, String name, String id, String key) {
+    kube.resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(ns)
+                .endMetadata()
+                .withStringData(Map.of("AWS_ACCESS_KEY_ID", id, "AWS_SECRET_ACCESS_KEY", key))
+                .build())
+        .create();
+  }
+
+  private static List<Event> events(String ns, String name, String reason) {
+    return kube.v1().events().inNamespace(ns).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason()))
+        .toList();
+  }
+
+  private static Map<String, String> decodeAll(Secret secret) {
+    var out = new java.util.TreeMap<String, String>();
+    secret
+        .getData()
+        .forEach(
+            (k, v) ->
+                out.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+    return out;
+  }
+
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
