@@ -9,6 +9,7 @@ import io.ecrsecret.operator.compat.ArgoHelmRepoSecret;
 import io.ecrsecret.operator.compat.MobbSecret;
 import io.ecrsecret.refresh.PullSecretRefresher;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -20,6 +21,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,16 +39,19 @@ public final class EcrSecretOperator implements AutoCloseable {
   private final HttpEndpoints endpoints;
   private final AwsEcrTokenSource aws;
   private final PrometheusMeterRegistry registry;
+  private final AtomicBoolean closing;
 
   private EcrSecretOperator(
       Operator operator,
       HttpEndpoints endpoints,
       AwsEcrTokenSource aws,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry,
+      AtomicBoolean closing) {
     this.operator = operator;
     this.endpoints = endpoints;
     this.aws = aws;
     this.registry = registry;
+    this.closing = closing;
   }
 
   /** Starts serving; returns once the informers are synced (or leadership is being sought). */
@@ -69,6 +74,7 @@ public final class EcrSecretOperator implements AutoCloseable {
             .leaseNamespace()
             .orElseGet(() -> client.getNamespace() == null ? "default" : client.getNamespace());
     String identity = config.identity().orElseGet(EcrSecretOperator::hostName);
+    var closing = new AtomicBoolean();
     var operator =
         new Operator(
             o -> {
@@ -77,7 +83,18 @@ public final class EcrSecretOperator implements AutoCloseable {
                   .withMetrics(MicrometerMetrics.newMicrometerMetricsBuilder(registry).build());
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(config.leaseName(), leaseNamespace, identity));
+                    new LeaderElectionConfiguration(
+                        config.leaseName(),
+                        leaseNamespace,
+                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                        identity,
+                        new LeaderCallbacks(
+                            () -> log.info("Leading as {}: reconciling", identity),
+                            () -> lostLeadership(closing, identity),
+                            leader -> log.info("Leader is {}", leader)),
+                        false));
               }
             });
     Consumer<ControllerConfigurationOverrider<?>> namespaced =
@@ -123,7 +140,20 @@ public final class EcrSecretOperator implements AutoCloseable {
         config.leaderElection()
             ? ", leader election as " + identity + " in " + leaseNamespace
             : "");
-    return new EcrSecretOperator(operator, endpoints, aws, registry);
+    return new EcrSecretOperator(operator, endpoints, aws, registry, closing);
+  }
+
+  /**
+   * A replica that loses the lease while running must stop at once, so that two never write: it
+   * exits, and Kubernetes restarts it as a standby. One that is being stopped just stops.
+   */
+  private static void lostLeadership(AtomicBoolean closing, String identity) {
+    if (closing.get()) {
+      log.info("Stopped leading as {}: shutting down", identity);
+      return;
+    }
+    log.error("Lost leadership as {}; exiting so that no two replicas reconcile", identity);
+    new Thread(() -> System.exit(1), "exit-on-lost-leadership").start();
   }
 
   public int metricsPort() {
@@ -149,6 +179,7 @@ public final class EcrSecretOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    closing.set(true);
     operator.stop();
     endpoints.close();
     aws.close();

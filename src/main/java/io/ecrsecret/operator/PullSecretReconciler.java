@@ -190,14 +190,24 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
       if (cap.isPresent() && cap.get().compareTo(untilRefresh) < 0) {
         untilRefresh = cap.get();
       }
-      return untilRefresh.compareTo(Duration.ofSeconds(1)) < 0
-          ? Duration.ofSeconds(1)
-          : untilRefresh;
+      return bounded(untilRefresh);
     }
     int failures = consecutiveFailures.merge(uid, 1, Integer::sum);
     Duration backoff =
         services.config().retryBackoff().multipliedBy(1L << Math.min(failures - 1, 10));
-    return backoff.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : backoff;
+    return bounded(backoff.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : backoff);
+  }
+
+  /**
+   * At least a second; at most the maximum reconcile interval, because a planned reschedule
+   * replaces the framework's own periodic one.
+   */
+  private Duration bounded(Duration delay) {
+    Duration max = services.config().maxReconcileInterval();
+    if (delay.compareTo(max) > 0) {
+      return max;
+    }
+    return delay.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : delay;
   }
 
   @Override

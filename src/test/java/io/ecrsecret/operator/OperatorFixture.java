@@ -42,6 +42,49 @@ final class OperatorFixture {
         Duration.ofSeconds(1));
   }
 
+  static OperatorConfig leaderElected(String identity, String leaseName) {
+    var c = testConfig();
+    return new OperatorConfig(
+        c.watchNamespaces(),
+        0,
+        0,
+        true,
+        leaseName,
+        Optional.of("default"),
+        c.allowedRoleArns(),
+        true,
+        true,
+        c.maxReconcileInterval(),
+        Optional.of(identity),
+        c.retryBackoff());
+  }
+
+  static OperatorConfig reconcilingEvery(Duration interval) {
+    var c = testConfig();
+    return new OperatorConfig(
+        c.watchNamespaces(),
+        0,
+        0,
+        false,
+        c.leaseName(),
+        c.leaseNamespace(),
+        c.allowedRoleArns(),
+        true,
+        true,
+        interval,
+        c.identity(),
+        c.retryBackoff());
+  }
+
+  /** A counter or timer count from a Prometheus scrape (0 when absent). */
+  static double metric(String scrape, String nameAndLabels) {
+    return scrape
+        .lines()
+        .filter(l -> l.startsWith(nameAndLabels + " ") || l.startsWith(nameAndLabels + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
   static void installCrds(KubernetesClient kube) throws Exception {
     try (Stream<Path> files =
         Stream.concat(
