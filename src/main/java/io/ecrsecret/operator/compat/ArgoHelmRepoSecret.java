@@ -24,7 +24,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(
     name = "Expires",
     jsonPath = ".status.tokenExpiresAt",
-    type = AdditionalPrinterColumn.Type.DATE)
+    type = AdditionalPrinterColumn.Type.STRING)
 public class ArgoHelmRepoSecret extends CustomResource<ArgoHelmRepoSecret.Spec, CompatStatus>
     implements Namespaced {
 

@@ -29,7 +29,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(
     name = "Expires",
     jsonPath = ".status.tokenExpiresAt",
-    type = AdditionalPrinterColumn.Type.DATE)
+    type = AdditionalPrinterColumn.Type.STRING)
 public class MobbSecret extends CustomResource<MobbSecret.Spec, CompatStatus>
     implements Namespaced {
 
