@@ -163,12 +163,7 @@ final class RefreshCommand implements Callable<Integer> {
 
   @Mixin AwsIdentityOptions identity;
 
-  @Option(
-      names = {"-o", "--output"},
-      paramLabel = "text|json",
-      defaultValue = "text",
-      description = "Output format (default: ${DEFAULT-VALUE}).")
-  OutputFormatOption output;
+  @Mixin OutputOption output;
 
   @Override
   public Integer call() {
@@ -185,7 +180,7 @@ final class RefreshCommand implements Callable<Integer> {
               policy);
       RefreshReport report = refresher.refresh(spec);
       var out = main.out();
-      if (output == OutputFormatOption.json) {
+      if (output.json()) {
         out.println(RefreshReportPrinter.json(report));
       } else {
         out.print(RefreshReportPrinter.text(report, runtime.clock().instant()));

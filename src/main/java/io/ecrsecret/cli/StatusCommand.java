@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -54,12 +55,7 @@ final class StatusCommand implements Callable<Integer> {
       description = "Flag secrets expiring within this time (default: ${DEFAULT-VALUE}).")
   Duration warnWithin;
 
-  @Option(
-      names = {"-o", "--output"},
-      paramLabel = "text|json",
-      defaultValue = "text",
-      description = "Output format (default: ${DEFAULT-VALUE}).")
-  OutputFormatOption output;
+  @Mixin OutputOption output;
 
   record Row(
       String namespace,
@@ -94,7 +90,7 @@ final class StatusCommand implements Callable<Integer> {
     }
     rows.sort(Comparator.comparing(Row::namespace).thenComparing(Row::secret));
     boolean attention = rows.stream().anyMatch(r -> !r.state().equals("OK"));
-    if (output == OutputFormatOption.json) {
+    if (output.json()) {
       ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
       var root = json.createObjectNode();
       root.put("checkedAt", now.toString());

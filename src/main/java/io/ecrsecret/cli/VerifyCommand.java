@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -71,12 +72,7 @@ final class VerifyCommand implements Callable<Integer> {
       description = "Per request (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
-  @Option(
-      names = {"-o", "--output"},
-      paramLabel = "text|json",
-      defaultValue = "text",
-      description = "Output format (default: ${DEFAULT-VALUE}).")
-  OutputFormatOption output;
+  @Mixin OutputOption output;
 
   @Override
   public Integer call() throws Exception {
@@ -101,7 +97,7 @@ final class VerifyCommand implements Callable<Integer> {
                 check.check(
                     host, URI.create(endpoints.getOrDefault(host, "https://" + host)), creds)));
     boolean ok = results.stream().allMatch(RegistryLoginCheck.Result::authenticated);
-    if (output == OutputFormatOption.json) {
+    if (output.json()) {
       ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
       var root = json.createObjectNode();
       root.put("namespace", namespace);

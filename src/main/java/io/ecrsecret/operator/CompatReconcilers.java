@@ -10,6 +10,7 @@ import io.ecrsecret.operator.compat.ArgoHelmRepoSecret;
 import io.ecrsecret.operator.compat.CompatStatus;
 import io.ecrsecret.operator.compat.MobbSecret;
 import io.ecrsecret.refresh.RefreshSpec;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import java.time.Duration;
 import java.util.List;
@@ -19,28 +20,43 @@ import java.util.Optional;
  * Seed 003's kinds ({@code ecr.mobb.redhat.com/v1alpha1} Secret and ArgoHelmRepoSecret), served as
  * a drop-in replacement: the same secrets, made with the operator's own AWS identity as that
  * operator did, but refreshed from the token's expiry (and at least every {@code frequency}),
- * through the shared token cache, with status, events and clean-up.
+ * through the shared token cache, with status, events and clean-up. They link no service account,
+ * as that operator did not.
  */
-final class CompatReconcilers {
+abstract class CompatReconcilers<R extends CustomResource<?, CompatStatus>>
+    extends PullSecretReconciler<R, CompatStatus> {
 
-  private CompatReconcilers() {}
+  CompatReconcilers(Services services) {
+    super(services);
+  }
 
-  static RefreshSpec spec(
-      String namespace,
-      String secretName,
-      String registry,
-      OutputFormat format,
-      Optional<String> url,
-      AwsIdentity identity,
-      String owner,
-      double jitter) {
+  abstract String registry(R resource);
+
+  abstract OutputFormat format();
+
+  abstract Optional<String> url(R resource);
+
+  abstract String frequency(R resource);
+
+  @Override
+  boolean clusterScoped() {
+    return false;
+  }
+
+  @Override
+  AwsIdentity identity(R resource) {
+    return services.identities().resolve(null, Optional.of(resource.getMetadata().getNamespace()));
+  }
+
+  @Override
+  RefreshSpec refreshSpec(R resource, AwsIdentity identity, String owner, double jitter) {
     return new RefreshSpec(
-        List.of(RegistryRef.parse(registry)),
-        secretName,
-        format,
-        url,
+        List.of(RegistryRef.parse(registry(resource))),
+        secretName(resource),
+        format(),
+        url(resource),
         identity,
-        NamespaceSelection.named(namespace),
+        NamespaceSelection.named(resource.getMetadata().getNamespace()),
         false,
         List.of(),
         RefreshSpec.BuilderLink.NEVER,
@@ -53,24 +69,35 @@ final class CompatReconcilers {
         jitter);
   }
 
-  static Optional<Duration> frequency(String text) {
+  @Override
+  Optional<Duration> refreshAtLeastEvery(R resource) {
+    String text = frequency(resource);
     if (text == null || text.isBlank()) {
       return Optional.empty();
     }
     Duration d = DurationText.parse(text);
-    return d.compareTo(Duration.ofMinutes(1)) < 0
-        ? Optional.of(Duration.ofMinutes(1))
-        : Optional.of(d);
+    return Optional.of(d.compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : d);
   }
 
-  static void finish(CompatStatus status, SyncResult result) {
+  @Override
+  boolean linksServiceAccount(R resource, String serviceAccount) {
+    return false;
+  }
+
+  @Override
+  CompatStatus newStatus() {
+    return new CompatStatus();
+  }
+
+  @Override
+  void finishStatus(CompatStatus status, SyncResult result) {
     status.setPhase(result.ready() ? "Updated" : "Error");
     status.setLastUpdatedTime(status.getLastRefreshTime());
   }
 
   /** {@code ecr.mobb.redhat.com/v1alpha1} {@code Secret}: a docker config secret. */
   @ControllerConfiguration(name = "compat-secret")
-  static final class Secrets extends PullSecretReconciler<MobbSecret, CompatStatus> {
+  static final class Secrets extends CompatReconcilers<MobbSecret> {
     Secrets(Services services) {
       super(services);
     }
@@ -81,62 +108,34 @@ final class CompatReconcilers {
     }
 
     @Override
-    boolean clusterScoped() {
-      return false;
-    }
-
-    @Override
-    AwsIdentity identity(MobbSecret resource) {
-      return services
-          .identities()
-          .resolve(null, Optional.of(resource.getMetadata().getNamespace()));
-    }
-
-    @Override
-    RefreshSpec refreshSpec(
-        MobbSecret resource, AwsIdentity identity, String owner, double jitter) {
-      var spec = resource.getSpec();
-      return spec(
-          resource.getMetadata().getNamespace(),
-          spec.getGeneratedSecretName(),
-          spec.getEcrRegistry(),
-          OutputFormat.DOCKERCONFIGJSON,
-          Optional.empty(),
-          identity,
-          owner,
-          jitter);
-    }
-
-    @Override
-    Optional<Duration> refreshAtLeastEvery(MobbSecret resource) {
-      return frequency(resource.getSpec().getFrequency());
-    }
-
-    @Override
-    boolean linksServiceAccount(MobbSecret resource, String serviceAccount) {
-      return false;
-    }
-
-    @Override
     String secretName(MobbSecret resource) {
       return resource.getSpec().getGeneratedSecretName();
     }
 
     @Override
-    CompatStatus newStatus() {
-      return new CompatStatus();
+    String registry(MobbSecret resource) {
+      return resource.getSpec().getEcrRegistry();
     }
 
     @Override
-    void finishStatus(CompatStatus status, SyncResult result) {
-      finish(status, result);
+    OutputFormat format() {
+      return OutputFormat.DOCKERCONFIGJSON;
+    }
+
+    @Override
+    Optional<String> url(MobbSecret resource) {
+      return Optional.empty();
+    }
+
+    @Override
+    String frequency(MobbSecret resource) {
+      return resource.getSpec().getFrequency();
     }
   }
 
   /** {@code ArgoHelmRepoSecret}: an Argo CD repository secret for Helm charts in ECR. */
   @ControllerConfiguration(name = "compat-argohelmreposecret")
-  static final class ArgoHelmRepoSecrets
-      extends PullSecretReconciler<ArgoHelmRepoSecret, CompatStatus> {
+  static final class ArgoHelmRepoSecrets extends CompatReconcilers<ArgoHelmRepoSecret> {
     ArgoHelmRepoSecrets(Services services) {
       super(services);
     }
@@ -147,55 +146,28 @@ final class CompatReconcilers {
     }
 
     @Override
-    boolean clusterScoped() {
-      return false;
-    }
-
-    @Override
-    AwsIdentity identity(ArgoHelmRepoSecret resource) {
-      return services
-          .identities()
-          .resolve(null, Optional.of(resource.getMetadata().getNamespace()));
-    }
-
-    @Override
-    RefreshSpec refreshSpec(
-        ArgoHelmRepoSecret resource, AwsIdentity identity, String owner, double jitter) {
-      var spec = resource.getSpec();
-      return spec(
-          resource.getMetadata().getNamespace(),
-          spec.getGeneratedSecretName(),
-          spec.getUrl(),
-          OutputFormat.ARGOCD_HELM,
-          Optional.of(spec.getUrl()),
-          identity,
-          owner,
-          jitter);
-    }
-
-    @Override
-    Optional<Duration> refreshAtLeastEvery(ArgoHelmRepoSecret resource) {
-      return frequency(resource.getSpec().getFrequency());
-    }
-
-    @Override
-    boolean linksServiceAccount(ArgoHelmRepoSecret resource, String serviceAccount) {
-      return false;
-    }
-
-    @Override
     String secretName(ArgoHelmRepoSecret resource) {
       return resource.getSpec().getGeneratedSecretName();
     }
 
     @Override
-    CompatStatus newStatus() {
-      return new CompatStatus();
+    String registry(ArgoHelmRepoSecret resource) {
+      return resource.getSpec().getUrl();
     }
 
     @Override
-    void finishStatus(CompatStatus status, SyncResult result) {
-      finish(status, result);
+    OutputFormat format() {
+      return OutputFormat.ARGOCD_HELM;
+    }
+
+    @Override
+    Optional<String> url(ArgoHelmRepoSecret resource) {
+      return Optional.of(resource.getSpec().getUrl());
+    }
+
+    @Override
+    String frequency(ArgoHelmRepoSecret resource) {
+      return resource.getSpec().getFrequency();
     }
   }
 }

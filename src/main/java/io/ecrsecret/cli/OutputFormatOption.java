@@ -1,7 +1,0 @@
-package io.ecrsecret.cli;
-
-/** How a command prints its result. */
-enum OutputFormatOption {
-  text,
-  json
-}
