@@ -214,7 +214,8 @@ final class RefreshCommand implements Callable<Integer> {
         healPullFailures,
         "cli",
         margin,
-        java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+        java.util.concurrent.ThreadLocalRandom.current().nextDouble(),
+        Optional.empty());
   }
 
   private RefreshSpec.BuilderLink parseBuilderLink() {

@@ -1,13 +1,16 @@
 package io.ecrsecret.kube;
 
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -77,6 +80,7 @@ public final class PullSecretWriter {
             .withName(name)
             .withLabels(labels(Map.of(), content))
             .withAnnotations(annotations(Map.of(), content, owner))
+            .withOwnerReferences(content.owner().map(List::of).orElse(List.of()))
             .endMetadata()
             .withType(content.type())
             .withData(encode(content.data(Optional.empty())))
@@ -133,7 +137,9 @@ public final class PullSecretWriter {
     if (!managed) {
       annotations.put(ManagedMarkers.ADOPTED, "true");
     }
+    List<OwnerReference> owners = owners(existing, content, managed);
     if (data.equals(nonNull(existing.getData()))
+        && owners.equals(nonNull(existing.getMetadata().getOwnerReferences()))
         && labels.equals(nonNull(existing.getMetadata().getLabels()))
         && annotations.equals(nonNull(existing.getMetadata().getAnnotations()))) {
       return new Written(Result.UNCHANGED, existing.getMetadata().getUid());
@@ -146,6 +152,7 @@ public final class PullSecretWriter {
             .editMetadata()
             .withLabels(labels)
             .withAnnotations(annotations)
+            .withOwnerReferences(owners)
             .endMetadata()
             .withData(data)
             .withStringData(null)
@@ -158,6 +165,20 @@ public final class PullSecretWriter {
             .resource(desired)
             .update();
     return new Written(Result.UPDATED, updated.getMetadata().getUid());
+  }
+
+  /** The secret's owner references, with ours added to one we created (never to an adopted one). */
+  private static List<OwnerReference> owners(
+      Secret existing, SecretContent content, boolean managed) {
+    List<OwnerReference> owners =
+        new ArrayList<>(nonNull(existing.getMetadata().getOwnerReferences()));
+    boolean adopted =
+        !managed || "true".equals(ManagedMarkers.annotation(existing, ManagedMarkers.ADOPTED));
+    content
+        .owner()
+        .filter(ref -> !adopted && owners.stream().noneMatch(o -> ref.getUid().equals(o.getUid())))
+        .ifPresent(owners::add);
+    return owners;
   }
 
   private static Map<String, String> labels(Map<String, String> current, SecretContent content) {
@@ -192,5 +213,9 @@ public final class PullSecretWriter {
 
   private static Map<String, String> nonNull(Map<String, String> map) {
     return map == null ? Map.of() : map;
+  }
+
+  private static <T> List<T> nonNull(List<T> list) {
+    return list == null ? List.of() : list;
   }
 }

@@ -1,5 +1,6 @@
 package io.ecrsecret.kube;
 
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.Map;
 import java.util.Optional;
@@ -22,4 +23,12 @@ public interface SecretContent {
    * @throws SecretConflictException if the existing content cannot be merged into
    */
   Map<String, String> data(Optional<Secret> existing);
+
+  /**
+   * The resource that owns the secret, when it lives in the same namespace: set on a secret this
+   * program creates (never on an adopted one), so the garbage collector removes it with its owner.
+   */
+  default Optional<OwnerReference> owner() {
+    return Optional.empty();
+  }
 }

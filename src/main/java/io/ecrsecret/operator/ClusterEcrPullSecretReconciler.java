@@ -58,7 +58,10 @@ final class ClusterEcrPullSecretReconciler
             nonNull(selector.getNames()).stream().map(NamespacePattern::new).toList(),
             SpecMapping.selectorString(selector.getSelector()),
             nonNull(selector.getExclude()).stream().map(NamespacePattern::new).toList());
-    return SpecMapping.refreshSpec(resource.getSpec(), selection, identity, owner, jitter);
+    // secrets in other namespaces cannot be owned by a cluster-scoped resource: the finalizer
+    // removes them
+    return SpecMapping.refreshSpec(
+        resource.getSpec(), selection, identity, owner, jitter, Optional.empty());
   }
 
   @Override

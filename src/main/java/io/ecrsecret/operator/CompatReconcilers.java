@@ -66,7 +66,8 @@ abstract class CompatReconcilers<R extends CustomResource<?, CompatStatus>>
         false,
         owner,
         RefreshPolicy.DEFAULT.margin(),
-        jitter);
+        jitter,
+        Optional.of(SpecMapping.ownerReference(resource)));
   }
 
   @Override

@@ -42,7 +42,8 @@ final class EcrPullSecretReconciler extends PullSecretReconciler<EcrPullSecret, 
         NamespaceSelection.named(resource.getMetadata().getNamespace()),
         identity,
         owner,
-        jitter);
+        jitter,
+        Optional.of(SpecMapping.ownerReference(resource)));
   }
 
   @Override

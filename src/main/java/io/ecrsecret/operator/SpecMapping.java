@@ -7,8 +7,11 @@ import io.ecrsecret.core.OutputFormat;
 import io.ecrsecret.core.RegistryRef;
 import io.ecrsecret.operator.api.PullSecretSpec;
 import io.ecrsecret.refresh.RefreshSpec;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +28,8 @@ final class SpecMapping {
       NamespaceSelection namespaces,
       AwsIdentity identity,
       String owner,
-      double jitter) {
+      double jitter,
+      Optional<OwnerReference> owningResource) {
     return new RefreshSpec(
         spec.getRegistries().stream().map(RegistryRef::parse).toList(),
         spec.getSecretName(),
@@ -44,7 +48,20 @@ final class SpecMapping {
         false,
         owner,
         margin(spec.getRefreshMargin()),
-        jitter);
+        jitter,
+        owningResource);
+  }
+
+  /** An owner reference to a namespaced resource, for the secrets it creates in its namespace. */
+  static OwnerReference ownerReference(HasMetadata resource) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(resource.getApiVersion())
+        .withKind(resource.getKind())
+        .withName(resource.getMetadata().getName())
+        .withUid(resource.getMetadata().getUid())
+        .withBlockOwnerDeletion(false)
+        .withController(false)
+        .build();
   }
 
   static List<String> serviceAccounts(PullSecretSpec spec) {

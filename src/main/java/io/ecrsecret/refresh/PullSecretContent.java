@@ -7,6 +7,7 @@ import io.ecrsecret.core.RegistryCredentials;
 import io.ecrsecret.kube.ManagedMarkers;
 import io.ecrsecret.kube.PullSecretWriter;
 import io.ecrsecret.kube.SecretConflictException;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Instant;
 import java.util.Arrays;
@@ -23,18 +24,26 @@ final class PullSecretContent implements io.ecrsecret.kube.SecretContent {
   private final String secretName;
   private final String argoUrl;
   private final Optional<Instant> expiresAt;
+  private final Optional<OwnerReference> owner;
 
   PullSecretContent(
       OutputFormat format,
       Map<String, RegistryCredentials> byHost,
       String secretName,
       String argoUrl,
-      Optional<Instant> expiresAt) {
+      Optional<Instant> expiresAt,
+      Optional<OwnerReference> owner) {
     this.format = format;
     this.byHost = new TreeMap<>(byHost);
     this.secretName = secretName;
     this.argoUrl = argoUrl;
     this.expiresAt = expiresAt;
+    this.owner = owner;
+  }
+
+  @Override
+  public Optional<OwnerReference> owner() {
+    return owner;
   }
 
   @Override

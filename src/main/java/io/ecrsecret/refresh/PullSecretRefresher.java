@@ -103,7 +103,8 @@ public final class PullSecretRefresher {
             .min(Instant::compareTo);
     String argoUrl = spec.argoUrl().orElse(hosts.get(0));
     var content =
-        new PullSecretContent(spec.format(), byHost, spec.secretName(), argoUrl, expiresAt);
+        new PullSecretContent(
+            spec.format(), byHost, spec.secretName(), argoUrl, expiresAt, spec.owningResource());
     for (String ns : resolved.namespaces()) {
       outcomes.add(refreshNamespace(spec, ns, content, Set.copyOf(hosts)));
     }

@@ -4,6 +4,7 @@ import io.ecrsecret.aws.AwsIdentity;
 import io.ecrsecret.core.NamespaceSelection;
 import io.ecrsecret.core.OutputFormat;
 import io.ecrsecret.core.RegistryRef;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -20,6 +21,7 @@ import java.util.regex.Pattern;
  * @param refreshMargin refresh this long before the token expires; tokens shared with others are
  *     renewed when they would not last that long
  * @param jitter where in the jitter window of the refresh policy this refresh falls, in [0, 1)
+ * @param owningResource a resource in the secret's namespace that owns it (garbage collection)
  */
 public record RefreshSpec(
     List<RegistryRef> registries,
@@ -37,7 +39,8 @@ public record RefreshSpec(
     boolean healPullFailures,
     String owner,
     Duration refreshMargin,
-    double jitter) {
+    double jitter,
+    Optional<OwnerReference> owningResource) {
 
   /** Whether to link the secret to OpenShift's {@code builder} service account for builds. */
   public enum BuilderLink {
@@ -61,6 +64,7 @@ public record RefreshSpec(
     Objects.requireNonNull(builderLink, "builderLink");
     Objects.requireNonNull(owner, "owner");
     Objects.requireNonNull(refreshMargin, "refreshMargin");
+    Objects.requireNonNull(owningResource, "owningResource");
     if (jitter < 0 || jitter >= 1) {
       throw new IllegalArgumentException("jitter must be in [0, 1), got " + jitter);
     }

@@ -117,6 +117,13 @@ class OperatorIT {
     Secret secret = secret("op-ready", "ecr-pull");
     assertThat(secret.getMetadata().getAnnotations())
         .containsEntry(ManagedMarkers.OWNER, "EcrPullSecret/op-ready/pull");
+    assertThat(secret.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.getKind()).isEqualTo("EcrPullSecret");
+              assertThat(o.getUid()).isEqualTo(ready.getMetadata().getUid());
+            });
     var pulled =
         sandbox
             .registry()
