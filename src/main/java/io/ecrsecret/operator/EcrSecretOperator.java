@@ -105,11 +105,16 @@ public final class EcrSecretOperator implements AutoCloseable {
           c.withReconciliationMaxInterval(config.maxReconcileInterval());
         };
     operator.register(new EcrPullSecretReconciler(services), c -> namespaced.accept(c));
-    operator.register(
-        new ClusterEcrPullSecretReconciler(services),
-        c ->
-            c.watchingAllNamespaces().withReconciliationMaxInterval(config.maxReconcileInterval()));
-    var served = new ArrayList<>(List.of("EcrPullSecret", "ClusterEcrPullSecret"));
+    var served = new ArrayList<>(List.of("EcrPullSecret"));
+    if (config.watchNamespaces().isEmpty()) {
+      // the cluster kind needs cluster-wide rights: served only by a cluster-wide install
+      operator.register(
+          new ClusterEcrPullSecretReconciler(services),
+          c ->
+              c.watchingAllNamespaces()
+                  .withReconciliationMaxInterval(config.maxReconcileInterval()));
+      served.add("ClusterEcrPullSecret");
+    }
     if (config.compat()) {
       if (client.supports(MobbSecret.class)) {
         operator.register(new CompatReconcilers.Secrets(services), c -> namespaced.accept(c));

@@ -6,6 +6,7 @@ import io.ecrsecret.kube.AwsKeysSecretReader;
 import io.ecrsecret.operator.api.AwsIdentitySpec;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -113,7 +114,15 @@ public final class IdentityResolver {
     if (matchesAny(config.allowedRoleArns(), roleArn)) {
       return true;
     }
-    Namespace ns = client.namespaces().withName(namespace).get();
+    Namespace ns;
+    try {
+      ns = client.namespaces().withName(namespace).get();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 403) {
+        throw e;
+      }
+      return false; // a namespace-scoped install cannot read Namespaces: the allow-list decides
+    }
     Map<String, String> annotations = ns == null ? null : ns.getMetadata().getAnnotations();
     String allowed = annotations == null ? null : annotations.get(ALLOWED_ROLES_ANNOTATION);
     return allowed != null

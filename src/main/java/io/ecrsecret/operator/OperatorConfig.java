@@ -11,7 +11,8 @@ import java.util.Optional;
  * operator} command sets them from its options and their environment variables.
  *
  * @param watchNamespaces namespaces whose EcrPullSecrets (and seed-003 kinds) are served; empty:
- *     all (default)
+ *     all, and ClusterEcrPullSecrets too (default). With a list, the operator needs only Roles in
+ *     those namespaces, and does not serve the cluster-scoped kind.
  * @param metricsPort Prometheus {@code /metrics} (default 8080; 0 picks a free port)
  * @param healthPort {@code /healthz} and {@code /readyz} (default 8081; 0 picks a free port)
  * @param leaderElection only the leader reconciles, so several replicas are safe (default on)
