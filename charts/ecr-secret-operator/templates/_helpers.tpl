@@ -1,0 +1,41 @@
+{{- define "ecr-secret-operator.labels" -}}
+app.kubernetes.io/name: ecr-secret-operator
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version }}
+{{- end }}
+
+{{- define "ecr-secret-operator.selector" -}}
+app.kubernetes.io/name: ecr-secret-operator
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "ecr-secret-operator.serviceAccount" -}}
+{{- .Values.serviceAccount.name | default "ecr-secret-operator" }}
+{{- end }}
+
+{{/* The rules for the namespaced kinds, in one namespace or all. */}}
+{{- define "ecr-secret-operator.namespacedRules" -}}
+- apiGroups: [ecr-secret-operator.io]
+  resources: [ecrpullsecrets]
+  verbs: [get, list, watch, patch, update]
+- apiGroups: [ecr-secret-operator.io]
+  resources: [ecrpullsecrets/status, ecrpullsecrets/finalizers]
+  verbs: [get, patch, update]
+- apiGroups: [ecr.mobb.redhat.com]
+  resources: [secrets, argohelmreposecrets]
+  verbs: [get, list, watch, patch, update]
+- apiGroups: [ecr.mobb.redhat.com]
+  resources: [secrets/status, argohelmreposecrets/status, secrets/finalizers, argohelmreposecrets/finalizers]
+  verbs: [get, patch, update]
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [get, list, watch, create, update, delete]
+- apiGroups: [""]
+  resources: [serviceaccounts]
+  verbs: [get, list, watch, update]
+- apiGroups: [""]
+  resources: [events]
+  verbs: [create]
+{{- end }}

@@ -1,0 +1,304 @@
+package io.ecrsecret.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.ecrsecret.aws.AwsClientSettings;
+import io.ecrsecret.operator.EcrSecretOperator;
+import io.ecrsecret.operator.OperatorConfig;
+import io.ecrsecret.operator.api.ClusterEcrPullSecret;
+import io.ecrsecret.operator.api.ClusterPullSecretSpec;
+import io.ecrsecret.operator.api.EcrPullSecret;
+import io.ecrsecret.operator.api.NamespaceSelectorSpec;
+import io.ecrsecret.sandbox.Sandbox;
+import io.ecrsecret.sandbox.SandboxExtension;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Installs the plain manifests and, separately, the Helm chart into the real API server, runs the
+ * operator as the installed ServiceAccount (impersonated) with the installed arguments, and runs
+ * the operator scenario: it must work with exactly that RBAC, and a namespace-list install must not
+ * be able to read a secret outside its namespaces.
+ */
+@ExtendWith(SandboxExtension.class)
+class InstallIT {
+
+  private Sandbox sandbox;
+  private KubernetesClient admin;
+  private String registry;
+
+  @BeforeEach
+  void setUp(Sandbox sandbox) throws Exception {
+    this.sandbox = sandbox;
+    this.admin = sandbox.kubernetes().adminClient();
+    this.registry = sandbox.registry().ecrHost();
+    sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
+    try (Stream<Path> crds =
+        Stream.concat(
+            Files.list(Path.of("deploy/crds")), Files.list(Path.of("deploy/crds/compat")))) {
+      for (Path crd : crds.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+        Manifests.apply(admin, Manifests.file(admin, crd.toString()));
+      }
+    }
+    // one install at a time: another shape's cluster-wide grant must not help this one
+    admin.rbac().clusterRoleBindings().withName("ecr-secret-operator").delete();
+    admin.rbac().clusterRoleBindings().withName("helm-ecr-secret-operator").delete();
+  }
+
+  @Test
+  void plainClusterWideManifestsGrantWhatTheOperatorUses() throws Exception {
+    List<HasMetadata> items = Manifests.file(admin, "deploy/operator/cluster-wide.yaml");
+    Manifests.apply(admin, items);
+    runScenario(items, "plain-cw", true, "ecr-secret-operator", "ecr-secret-operator");
+  }
+
+  @Test
+  void plainNamespacedManifestsGrantWhatTheOperatorUsesAndNoMore() throws Exception {
+    for (String ns : List.of("team-a", "team-b")) {
+      namespace(ns);
+    }
+    List<HasMetadata> items = Manifests.file(admin, "deploy/operator/namespaced.yaml");
+    Manifests.apply(admin, items);
+    runScenario(items, "team-a", false, "ecr-secret-operator", "ecr-secret-operator");
+    assertCannotReadOutsideScope("ecr-secret-operator", "ecr-secret-operator");
+  }
+
+  @Test
+  void helmChartClusterWideGrantsWhatTheOperatorUses() throws Exception {
+    var rendered =
+        Manifests.helm("template", "helm", "charts/ecr-secret-operator", "--namespace", "ecr-helm");
+    assertThat(rendered.exitCode()).as(rendered.output()).isZero();
+    List<HasMetadata> items = Manifests.load(admin, rendered.output());
+    Manifests.apply(admin, items);
+    runScenario(items, "helm-cw", true, "ecr-helm", "ecr-secret-operator");
+  }
+
+  @Test
+  void helmChartWithNamespacesGrantsRolesOnly() throws Exception {
+    for (String ns : List.of("helm-team-a", "helm-team-b")) {
+      namespace(ns);
+    }
+    var rendered =
+        Manifests.helm(
+            "template",
+            "helm-ns",
+            "charts/ecr-secret-operator",
+            "--namespace",
+            "ecr-helm-ns",
+            "--set",
+            "watchNamespaces={helm-team-a,helm-team-b}",
+            "--set",
+            "crds.install=false");
+    assertThat(rendered.exitCode()).as(rendered.output()).isZero();
+    List<HasMetadata> items = Manifests.load(admin, rendered.output());
+    assertThat(items)
+        .extracting(HasMetadata::getKind)
+        .doesNotContain("ClusterRole", "ClusterRoleBinding");
+    Manifests.apply(admin, items);
+    runScenario(items, "helm-team-a", false, "ecr-helm-ns", "ecr-secret-operator");
+    assertCannotReadOutsideScope("ecr-helm-ns", "ecr-secret-operator");
+  }
+
+  private void runScenario(
+      List<HasMetadata> items,
+      String namespace,
+      boolean clusterWide,
+      String operatorNamespace,
+      String serviceAccount) {
+    if (admin.namespaces().withName(namespace).get() == null) {
+      namespace(namespace);
+    }
+    var args =
+        Manifests.deployment(items)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getArgs();
+    List<String> watched =
+        args.stream()
+            .filter(a -> a.startsWith("--watch-namespace"))
+            .map(
+                a ->
+                    a.contains("=")
+                        ? a.substring(a.indexOf('=') + 1)
+                        : args.get(args.indexOf(a) + 1))
+            .flatMap(v -> Stream.of(v.split(",")))
+            .toList();
+    assertThat(watched.isEmpty()).as("installed as cluster-wide").isEqualTo(clusterWide);
+    var config =
+        new OperatorConfig(
+            watched,
+            0,
+            0,
+            true,
+            "install-" + namespace,
+            Optional.of(operatorNamespace),
+            List.of(),
+            true,
+            true,
+            Duration.ofHours(1),
+            Optional.of("install-test"),
+            Duration.ofSeconds(1));
+    String user = "system:serviceaccount:" + operatorNamespace + ":" + serviceAccount;
+    try (KubernetesClient asOperator =
+            sandbox
+                .kubernetes()
+                .clientImpersonating(
+                    user,
+                    "system:serviceaccounts",
+                    "system:serviceaccounts:" + operatorNamespace,
+                    "system:authenticated");
+        EcrSecretOperator operator =
+            EcrSecretOperator.start(
+                config,
+                asOperator,
+                Clock.systemUTC(),
+                new AwsClientSettings(3, Duration.ofSeconds(5), Duration.ofSeconds(20)))) {
+      var resource = new EcrPullSecret();
+      resource.getMetadata().setName("install");
+      resource.getMetadata().setNamespace(namespace);
+      var spec = new EcrPullSecret.Spec();
+      spec.setRegistries(List.of(registry));
+      spec.setSecretName("install-pull");
+      resource.setSpec(spec);
+      admin.resource(resource).create();
+      await()
+          .atMost(Duration.ofSeconds(45))
+          .until(
+              () ->
+                  admin
+                      .resources(EcrPullSecret.class)
+                      .inNamespace(namespace)
+                      .withName("install")
+                      .get(),
+              r ->
+                  r.getStatus() != null
+                      && r.getStatus().getConditions().stream()
+                          .anyMatch(
+                              c -> c.getType().equals("Ready") && c.getStatus().equals("True")));
+      assertThat(admin.secrets().inNamespace(namespace).withName("install-pull").get()).isNotNull();
+      assertThat(admin.v1().events().inNamespace(namespace).list().getItems())
+          .as("the Ready event was recorded")
+          .anyMatch(
+              e ->
+                  e.getInvolvedObject().getName().equals("install")
+                      && e.getReason().equals("SecretReady"));
+      admin.resources(EcrPullSecret.class).inNamespace(namespace).withName("install").delete();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> admin.secrets().inNamespace(namespace).withName("install-pull").get() == null);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  admin
+                          .resources(EcrPullSecret.class)
+                          .inNamespace(namespace)
+                          .withName("install")
+                          .get()
+                      == null);
+
+      if (clusterWide) {
+        var cluster = new ClusterEcrPullSecret();
+        cluster.getMetadata().setName("install-" + namespace);
+        var cspec = new ClusterPullSecretSpec();
+        cspec.setRegistries(List.of(registry));
+        cspec.setSecretName("install-cluster-pull");
+        var selector = new NamespaceSelectorSpec();
+        selector.setNames(List.of(namespace));
+        cspec.setNamespaces(selector);
+        cluster.setSpec(cspec);
+        admin.resource(cluster).create();
+        await()
+            .atMost(Duration.ofSeconds(45))
+            .until(
+                () ->
+                    admin.secrets().inNamespace(namespace).withName("install-cluster-pull").get()
+                        != null);
+        admin.resource(cluster).delete();
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () ->
+                    admin.secrets().inNamespace(namespace).withName("install-cluster-pull").get()
+                        == null);
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () ->
+                    admin
+                            .resources(ClusterEcrPullSecret.class)
+                            .withName("install-" + namespace)
+                            .get()
+                        == null);
+      }
+    }
+  }
+
+  private void assertCannotReadOutsideScope(String operatorNamespace, String serviceAccount) {
+    if (admin.namespaces().withName("outside-scope").get() == null) {
+      namespace("outside-scope");
+      admin
+          .resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName("private")
+                  .withNamespace("outside-scope")
+                  .endMetadata()
+                  .withStringData(Map.of("k", "v"))
+                  .build())
+          .create();
+    }
+    try (KubernetesClient asOperator =
+        sandbox
+            .kubernetes()
+            .clientImpersonating(
+                "system:serviceaccount:" + operatorNamespace + ":" + serviceAccount,
+                "system:serviceaccounts",
+                "system:serviceaccounts:" + operatorNamespace,
+                "system:authenticated")) {
+      assertThatThrownBy(
+              () -> asOperator.secrets().inNamespace("outside-scope").withName("private").get())
+          .isInstanceOfSatisfying(
+              KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+      assertThatThrownBy(() -> asOperator.secrets().inAnyNamespace().list())
+          .isInstanceOfSatisfying(
+              KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+    }
+  }
+
+  private void namespace(String name) {
+    admin
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+    admin
+        .resource(
+            new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName("default")
+                .withNamespace(name)
+                .endMetadata()
+                .build())
+        .create();
+  }
+}
