@@ -1,0 +1,72 @@
+package io.ecrsecret.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ecrsecret.sandbox.Sandbox;
+import io.ecrsecret.sandbox.SandboxExtension;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The chart lints and renders with the real helm, in each shape its values offer. */
+@ExtendWith(SandboxExtension.class)
+class HelmChartIT {
+
+  @Test
+  void chartLintsAndRendersEveryShape(Sandbox sandbox) throws Exception {
+    var lint = Manifests.helm("lint", "--strict", "charts/ecr-secret-operator");
+    assertThat(lint.exitCode()).as(lint.output()).isZero();
+
+    var all =
+        Manifests.helm(
+            "template",
+            "x",
+            "charts/ecr-secret-operator",
+            "--namespace",
+            "ops",
+            "--set",
+            "crds.compat=true",
+            "--set",
+            "metrics.serviceMonitor.enabled=true",
+            "--set",
+            "serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn=arn:aws:iam::111122223333:role/ecr",
+            "--set",
+            "aws.credentialsSecret=ecr-creds",
+            "--set",
+            "leaderElection.enabled=false",
+            "--set",
+            "allowedRoleArns={arn:aws:iam::*:role/ecr-*}");
+    assertThat(all.exitCode()).as(all.output()).isZero();
+    assertThat(all.output())
+        .contains(
+            "kind: ServiceMonitor",
+            "secrets.ecr.mobb.redhat.com",
+            "eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/ecr",
+            "secretKeyRef: {name: ecr-creds, key: AWS_ACCESS_KEY_ID}",
+            "--no-leader-election",
+            "--allowed-role-arns=arn:aws:iam::*:role/ecr-*")
+        .doesNotContain("kind: Lease");
+
+    try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
+      // everything but the ServiceMonitor (no prometheus-operator CRD here) is valid for the API
+      // server
+      for (HasMetadata item : Manifests.load(kube, all.output())) {
+        if (!item.getKind().equals("ServiceMonitor")
+            && !item.getKind().equals("CustomResourceDefinition")) {
+          if (item.getMetadata().getNamespace() != null
+              && kube.namespaces().withName(item.getMetadata().getNamespace()).get() == null) {
+            kube.resource(
+                    new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(item.getMetadata().getNamespace())
+                        .endMetadata()
+                        .build())
+                .create();
+          }
+          kube.resource(item).dryRun().create();
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package io.ecrsecret.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Structural checks of what ships besides the jar: the Helm chart and the OLM bundle carry the same
+ * CRDs as deploy/crds and the same RBAC as the plain manifests (the one that is tested against the
+ * API server), and the CSV has what OperatorHub needs.
+ */
+class ShippedFilesTest {
+
+  private static final KubernetesSerialization YAML = new KubernetesSerialization();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void chartAndBundleCarryTheGeneratedCrds() throws IOException {
+    for (String crd :
+        List.of(
+            "ecrpullsecrets.ecr-secret-operator.io.yaml",
+            "clusterecrpullsecrets.ecr-secret-operator.io.yaml")) {
+      String generated = Files.readString(Path.of("deploy/crds", crd));
+      assertThat(Files.readString(Path.of("charts/ecr-secret-operator/files/crds", crd)))
+          .isEqualTo(generated);
+      assertThat(Files.readString(Path.of("bundle/manifests", crd))).isEqualTo(generated);
+    }
+    for (String crd :
+        List.of(
+            "secrets.ecr.mobb.redhat.com.yaml", "argohelmreposecrets.ecr.mobb.redhat.com.yaml")) {
+      assertThat(Files.readString(Path.of("charts/ecr-secret-operator/files/crds", crd)))
+          .isEqualTo(Files.readString(Path.of("deploy/crds/compat", crd)));
+    }
+  }
+
+  @Test
+  void csvHasInstallModesOwnedCrdsExamplesAndTheTestedRbac() throws IOException {
+    var csv =
+        YAML.unmarshal(
+            Files.readString(
+                Path.of("bundle/manifests/ecr-secret-operator.clusterserviceversion.yaml")),
+            GenericKubernetesResource.class);
+    assertThat(csv.getKind()).isEqualTo("ClusterServiceVersion");
+    assertThat(csv.getMetadata().getName())
+        .isEqualTo("ecr-secret-operator.v" + csv.get("spec", "version"));
+
+    List<Map<String, Object>> modes = csv.get("spec", "installModes");
+    assertThat(modes)
+        .extracting(m -> m.get("type"))
+        .containsExactlyInAnyOrder(
+            "OwnNamespace", "SingleNamespace", "MultiNamespace", "AllNamespaces");
+    assertThat(modes).allMatch(m -> Boolean.TRUE.equals(m.get("supported")));
+
+    List<Map<String, Object>> owned = csv.get("spec", "customresourcedefinitions", "owned");
+    Set<String> ownedKinds = new HashSet<>();
+    for (Map<String, Object> crd : owned) {
+      assertThat(crd).containsKeys("name", "version", "kind", "displayName", "description");
+      assertThat(Files.exists(Path.of("bundle/manifests", crd.get("name") + ".yaml")))
+          .as("%s in the bundle", crd.get("name"))
+          .isTrue();
+      ownedKinds.add((String) crd.get("kind"));
+    }
+    try (var files = Files.list(Path.of("bundle/manifests"))) {
+      assertThat(
+              files
+                  .filter(f -> !f.getFileName().toString().contains("clusterserviceversion"))
+                  .count())
+          .as("every CRD in the bundle is owned")
+          .isEqualTo(owned.size());
+    }
+
+    JsonNode examples = JSON.readTree(csv.getMetadata().getAnnotations().get("alm-examples"));
+    assertThat(examples.isArray()).isTrue();
+    Set<String> exampleKinds = new HashSet<>();
+    examples.forEach(e -> exampleKinds.add(e.path("kind").asText()));
+    assertThat(exampleKinds).isEqualTo(ownedKinds);
+
+    // the CSV grants exactly the rules of the plain cluster-wide install, which InstallIT tests
+    Set<PolicyRule> csvRules = new HashSet<>();
+    for (String permissions : List.of("clusterPermissions", "permissions")) {
+      List<Map<String, Object>> entries = csv.get("spec", "install", "spec", permissions);
+      for (Map<String, Object> entry : entries) {
+        assertThat(entry.get("serviceAccountName")).isEqualTo("ecr-secret-operator");
+        for (Object rule : (List<?>) entry.get("rules")) {
+          csvRules.add(YAML.convertValue(rule, PolicyRule.class));
+        }
+      }
+    }
+    Set<PolicyRule> plainRules = new HashSet<>();
+    List<HasMetadata> plain =
+        YAML.unmarshal(Files.readString(Path.of("deploy/operator/cluster-wide.yaml")));
+    for (HasMetadata item : plain) {
+      if (item instanceof ClusterRole role) {
+        plainRules.addAll(role.getRules());
+      } else if (item instanceof Role role) {
+        plainRules.addAll(role.getRules());
+      }
+    }
+    assertThat(normalized(csvRules)).isEqualTo(normalized(plainRules));
+
+    Map<String, Object> container =
+        ((List<Map<String, Object>>)
+                csv.get(
+                    "spec",
+                    "install",
+                    "spec",
+                    "deployments",
+                    0,
+                    "spec",
+                    "template",
+                    "spec",
+                    "containers"))
+            .get(0);
+    assertThat(container.toString())
+        .contains("olm.targetNamespaces", "ECR_WATCH_NAMESPACE", "readOnlyRootFilesystem=true");
+  }
+
+  /** Rules as (group, resource, verb) triples, however they are grouped. */
+  private static Set<String> normalized(Set<PolicyRule> rules) {
+    Set<String> triples = new HashSet<>();
+    for (PolicyRule rule : rules) {
+      for (String group : rule.getApiGroups()) {
+        for (String resource : rule.getResources()) {
+          for (String verb : rule.getVerbs()) {
+            triples.add(group + "/" + resource + ":" + verb);
+          }
+        }
+      }
+    }
+    return triples;
+  }
+}
