@@ -21,7 +21,8 @@ import java.util.function.LongSupplier;
  *   <li>{@code ecr_secret_refreshes_total{kind,result}}: secrets created, updated, unchanged or
  *       failed, per reconcile and namespace;
  *   <li>{@code ecr_secret_aws_token_requests_total}: GetAuthorizationToken requests sent to AWS;
- *   <li>{@code ecr_secret_reconcile_seconds{kind}}: how long reconciles take.
+ *   <li>{@code ecr_secret_reconcile_seconds{kind}}: how long reconciles take;
+ *   <li>{@code process_resident_memory_bytes}: the process's resident memory.
  * </ul>
  */
 public final class OperatorMetrics {
@@ -37,6 +38,24 @@ public final class OperatorMetrics {
     FunctionCounter.builder("ecr_secret_aws_token_requests", awsTokenRequests, s -> s.getAsLong())
         .description("GetAuthorizationToken requests sent to AWS")
         .register(registry);
+    Gauge.builder("process_resident_memory_bytes", OperatorMetrics::residentMemory)
+        .description("Resident memory of the process (Linux), for sizing the container")
+        .register(registry);
+  }
+
+  /** VmRSS from /proc/self/status, in bytes; NaN where there is no such file. */
+  static double residentMemory() {
+    try {
+      for (String line :
+          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024.0;
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+    return Double.NaN;
   }
 
   void refreshed(String kind, String result) {

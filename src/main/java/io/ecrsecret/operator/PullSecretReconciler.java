@@ -138,6 +138,8 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
         return UpdateControl.<R>noUpdate().rescheduleAfter(next);
       }
       resource.setStatus(status);
+      // the patch carries the resource version it was computed from: a status built from a stale
+      // view is refused (409) and recomputed, never written over a newer one
       return UpdateControl.patchStatus(resource).rescheduleAfter(next);
     } finally {
       services.metrics().reconcileTimer(kind).record(Duration.ofNanos(System.nanoTime() - started));
@@ -213,7 +215,12 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
   @Override
   public ErrorStatusUpdateControl<R> updateErrorStatus(
       R resource, Context<R> context, Exception e) {
-    log.error("Reconcile failed; the framework retries", e);
+    if (e instanceof io.fabric8.kubernetes.client.KubernetesClientException k
+        && k.getCode() == 409) {
+      log.info("Conflict writing {} (changed meanwhile); trying again", ownerOf(resource));
+    } else {
+      log.error("Reconcile failed; the framework retries", e);
+    }
     return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 

@@ -290,7 +290,7 @@ class InstallIT {
   private void namespace(String name) {
     admin
         .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-        .create();
+        .serverSideApply();
     admin
         .resource(
             new ServiceAccountBuilder()
@@ -299,6 +299,6 @@ class InstallIT {
                 .withNamespace(name)
                 .endMetadata()
                 .build())
-        .create();
+        .serverSideApply();
   }
 }
