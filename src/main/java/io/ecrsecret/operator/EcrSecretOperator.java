@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class EcrSecretOperator implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EcrSecretOperator.class);
+  static final int RECONCILE_THREADS = 8;
 
   private final Operator operator;
   private final HttpEndpoints endpoints;
@@ -86,6 +87,9 @@ public final class EcrSecretOperator implements AutoCloseable {
             o -> {
               o.withKubernetesClient(client)
                   .withCloseClientOnStop(false)
+                  // reconciles are short and share one token cache: a few threads keep up with
+                  // thousands of resources, and each thread costs memory
+                  .withConcurrentReconciliationThreads(RECONCILE_THREADS)
                   .withMetrics(MicrometerMetrics.newMicrometerMetricsBuilder(registry).build());
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(

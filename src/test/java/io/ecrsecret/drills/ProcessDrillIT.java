@@ -1,0 +1,213 @@
+package io.ecrsecret.drills;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ecrsecret.core.DockerConfigJson;
+import io.ecrsecret.kube.ManagedMarkers;
+import io.ecrsecret.kube.PullSecretWriter;
+import io.ecrsecret.operator.api.ClusterEcrPullSecret;
+import io.ecrsecret.operator.api.ClusterPullSecretSpec;
+import io.ecrsecret.operator.api.EcrPullSecret;
+import io.ecrsecret.operator.api.NamespaceSelectorSpec;
+import io.ecrsecret.sandbox.Sandbox;
+import io.ecrsecret.sandbox.SandboxExtension;
+import io.ecrsecret.testing.OperatorProcess;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Drills with the operator as a real process, killed with SIGKILL. */
+@ExtendWith(SandboxExtension.class)
+class ProcessDrillIT {
+
+  private static final Path ROOT = Path.of("").toAbsolutePath();
+
+  @Test
+  void anOperatorKilledMidFanOutIsFinishedByTheNextOneAndNothingIsLost(Sandbox sandbox)
+      throws Exception {
+    int namespaces = 300;
+    try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
+      AwsFaultDrillIT.installCrds(kube);
+      for (int i = 0; i < namespaces; i++) {
+        String ns = String.format("kill-%03d", i);
+        kube.resource(
+                new NamespaceBuilder()
+                    .withNewMetadata()
+                    .withName(ns)
+                    .withLabels(Map.of("kill-drill", "yes"))
+                    .endMetadata()
+                    .build())
+            .create();
+        kube.resource(
+                new ServiceAccountBuilder()
+                    .withNewMetadata()
+                    .withName("default")
+                    .withNamespace(ns)
+                    .endMetadata()
+                    .build())
+            .create();
+      }
+      var resource = new ClusterEcrPullSecret();
+      resource.getMetadata().setName("kill-drill");
+      var spec = new ClusterPullSecretSpec();
+      spec.setRegistries(List.of(sandbox.registry().ecrHost()));
+      spec.setSecretName("kill-drill");
+      var selector = new NamespaceSelectorSpec();
+      selector.setSelector(
+          new LabelSelectorBuilder().addToMatchLabels("kill-drill", "yes").build());
+      spec.setNamespaces(selector);
+      resource.setSpec(spec);
+      kube.resource(resource).create();
+
+      var first = OperatorProcess.start(ROOT, sandbox, List.of("--no-leader-election"));
+      try {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> secrets(kube).size() >= 20);
+      } finally {
+        first.kill();
+      }
+      int atKill = secrets(kube).size();
+      System.out.println("secrets when the operator was killed: " + atKill + " of " + namespaces);
+
+      try (var second = OperatorProcess.start(ROOT, sandbox, List.of("--no-leader-election"))) {
+        await().atMost(Duration.ofSeconds(90)).until(() -> secrets(kube).size() == namespaces);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> kube.resources(ClusterEcrPullSecret.class).withName("kill-drill").get(),
+                r ->
+                    r.getStatus() != null
+                        && Integer.valueOf(namespaces).equals(r.getStatus().getNamespacesReady()));
+        for (Secret s : secrets(kube)) {
+          assertThat(ManagedMarkers.annotation(s, ManagedMarkers.OWNER))
+              .isEqualTo("ClusterEcrPullSecret/kill-drill");
+          assertThat(
+                  DockerConfigJson.parse(
+                      PullSecretWriter.decoded(s, DockerConfigJson.KEY).orElseThrow()))
+              .containsKey(sandbox.registry().ecrHost());
+        }
+        var pulled =
+            sandbox
+                .registry()
+                .inspect(
+                    PullSecretWriter.decoded(secrets(kube).get(0), DockerConfigJson.KEY)
+                        .orElseThrow());
+        assertThat(pulled.succeeded()).as(pulled.output()).isTrue();
+        kube.resource(resource).delete();
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    kube.resources(ClusterEcrPullSecret.class).withName("kill-drill").get()
+                        == null);
+        assertThat(secrets(kube)).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void whenTheLeaderIsKilledTheStandbyTakesOver(Sandbox sandbox) throws Exception {
+    String lease = "kill-leader-drill";
+    List<String> args = List.of("--lease-name", lease, "--lease-namespace", "default");
+    try (KubernetesClient kube = sandbox.kubernetes().adminClient();
+        var a = OperatorProcess.start(ROOT, sandbox, args, Map.of("POD_NAME", "replica-a"));
+        var b = OperatorProcess.start(ROOT, sandbox, args, Map.of("POD_NAME", "replica-b"))) {
+      AwsFaultDrillIT.installCrds(kube);
+      String leader =
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () -> holder(kube, lease), h -> "replica-a".equals(h) || "replica-b".equals(h));
+      var leading = leader.equals("replica-a") ? a : b;
+      var standby = leader.equals("replica-a") ? b : a;
+
+      kube.resource(
+              new NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName("leader-drill")
+                  .endMetadata()
+                  .build())
+          .create();
+      kube.resource(
+              new ServiceAccountBuilder()
+                  .withNewMetadata()
+                  .withName("default")
+                  .withNamespace("leader-drill")
+                  .endMetadata()
+                  .build())
+          .create();
+      kube.resource(pullSecret("first")).create();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> kube.secrets().inNamespace("leader-drill").withName("first").get() != null);
+      assertThat(standby.metric("ecr_secret_reconcile_seconds_count"))
+          .as("the standby reconciles nothing")
+          .isZero();
+
+      long killedAt = System.nanoTime();
+      leading.kill();
+      String next =
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(() -> holder(kube, lease), h -> h != null && !h.equals(leader));
+      Duration takeover = Duration.ofNanos(System.nanoTime() - killedAt);
+      System.out.println(
+          "leader killed; " + next + " took over after " + takeover.toMillis() + " ms");
+
+      kube.resource(pullSecret("second")).create();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> kube.secrets().inNamespace("leader-drill").withName("second").get() != null);
+      assertThat(standby.metric("ecr_secret_reconcile_seconds_count")).isPositive();
+      assertThat(takeover).isLessThan(Duration.ofSeconds(45));
+
+      for (String name : List.of("first", "second")) {
+        kube.resources(EcrPullSecret.class).inNamespace("leader-drill").withName(name).delete();
+      }
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  kube.resources(EcrPullSecret.class)
+                      .inNamespace("leader-drill")
+                      .list()
+                      .getItems()
+                      .isEmpty());
+    }
+  }
+
+  private static EcrPullSecret pullSecret(String name) {
+    var r = new EcrPullSecret();
+    r.getMetadata().setName(name);
+    r.getMetadata().setNamespace("leader-drill");
+    var spec = new EcrPullSecret.Spec();
+    spec.setRegistries(List.of("123456789012.dkr.ecr.us-east-1.amazonaws.com"));
+    spec.setSecretName(name);
+    r.setSpec(spec);
+    return r;
+  }
+
+  private static String holder(KubernetesClient kube, String lease) {
+    var l = kube.leases().inNamespace("default").withName(lease).get();
+    return l == null || l.getSpec() == null ? null : l.getSpec().getHolderIdentity();
+  }
+
+  private static List<Secret> secrets(KubernetesClient kube) {
+    return kube.secrets()
+        .inAnyNamespace()
+        .withField("metadata.name", "kill-drill")
+        .list()
+        .getItems();
+  }
+}
