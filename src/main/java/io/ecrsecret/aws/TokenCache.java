@@ -59,11 +59,6 @@ public final class TokenCache implements EcrTokenSource {
     }
   }
 
-  /** Forgets every token, so the next caller asks AWS. */
-  public void clear() {
-    entries.clear();
-  }
-
   private boolean usable(Entry entry, Duration validFor) {
     if (!entry.token().isDone()) {
       return true; // a request under way: wait for it
