@@ -102,7 +102,7 @@ public final class AwsPeer implements AutoCloseable {
 
   /** The first (unauthenticated) requests create an administrator; after them, keys matter. */
   private static AwsBasicCredentials bootstrapAdmin(URI endpoint) {
-    var anyone = AwsBasicCredentials.create("AKIABOOTSTRAP0000000", "bootstrap");
+    var anyone = AwsBasicCredentials.create("bootstrap-key-id", "bootstrap");
     try (IamClient iam = iam(endpoint, anyone)) {
       iam.createUser(b -> b.userName("sandbox-admin"));
       iam.putUserPolicy(

@@ -219,7 +219,7 @@ class SandboxPeersIT {
               e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("SignatureDoesNotMatch"));
     }
 
-    var unknownKey = AwsBasicCredentials.create("AKIAUNKNOWNKEY000000", "whatever");
+    var unknownKey = AwsBasicCredentials.create("unknown-key-id", "whatever");
     try (EcrClient ecr = ecr(sandbox, unknownKey)) {
       assertThatThrownBy(ecr::getAuthorizationToken)
           .isInstanceOfSatisfying(
