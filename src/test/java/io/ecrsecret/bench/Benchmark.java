@@ -14,7 +14,7 @@ import io.ecrsecret.sandbox.AwsPeer;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.testing.MutableClock;
 import io.ecrsecret.testing.OperatorProcess;
-import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.ecrsecret.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -22,7 +22,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +83,7 @@ public final class Benchmark {
   }
 
   private void run() throws Exception {
-    installCrds();
+    TestCluster.installCrds(kube, false);
     log("creating " + NAMESPACES + " namespaces with their default service accounts");
     createNamespaces();
     double bare = bareLoop();
@@ -442,21 +441,6 @@ public final class Benchmark {
     } finally {
       pool.shutdown();
     }
-  }
-
-  private void installCrds() throws IOException, InterruptedException {
-    try (Stream<Path> files = Files.list(root.resolve("deploy/crds"))) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
-        try (InputStream in = Files.newInputStream(f)) {
-          for (HasMetadata item : kube.load(in).items()) {
-            kube.resource(item).serverSideApply();
-          }
-        }
-      }
-    }
-    await(
-        Duration.ofSeconds(30),
-        () -> kube.supports(EcrPullSecret.class) && kube.supports(ClusterEcrPullSecret.class));
   }
 
   private List<Secret> secrets(String name) {

@@ -8,6 +8,7 @@ import io.ecrsecret.kube.PullSecretWriter;
 import io.ecrsecret.sandbox.AwsPeer;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
+import io.ecrsecret.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -56,25 +57,6 @@ class RefreshCommandIT {
     kube.close();
   }
 
-  private void namespace(String name, Map<String, String> labels) {
-    kube.resource(
-            new NamespaceBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withLabels(labels)
-                .endMetadata()
-                .build())
-        .create();
-    kube.resource(
-            new ServiceAccountBuilder()
-                .withNewMetadata()
-                .withName("default")
-                .withNamespace(name)
-                .endMetadata()
-                .build())
-        .create();
-  }
-
   private Secret secret(String ns, String name) {
     return kube.secrets().inNamespace(ns).withName(name).get();
   }
@@ -85,10 +67,10 @@ class RefreshCommandIT {
 
   @Test
   void firstRefreshCreatesSecretsInNamespacesChosenByPatternAndLabelAndTheyAuthenticate() {
-    namespace("pat-one", Map.of());
-    namespace("pat-two", Map.of());
-    namespace("labelled", Map.of("ecr-pull", "on"));
-    namespace("untouched", Map.of());
+    TestCluster.namespace(kube, "pat-one", Map.of());
+    TestCluster.namespace(kube, "pat-two", Map.of());
+    TestCluster.namespace(kube, "labelled", Map.of("ecr-pull", "on"));
+    TestCluster.namespace(kube, "untouched", Map.of());
 
     var run =
         CliRun.run(
@@ -129,7 +111,7 @@ class RefreshCommandIT {
 
   @Test
   void secondRefreshUpdatesInPlaceWithoutEverDeletingTheSecret() throws Exception {
-    namespace("in-place", Map.of());
+    TestCluster.namespace(kube, "in-place", Map.of());
     assertThat(CliRun.run(sandbox, "refresh", "-n", "in-place", "-r", registry).exitCode())
         .isZero();
     Secret first = secret("in-place", "ecr-pull-secret");
@@ -173,7 +155,7 @@ class RefreshCommandIT {
 
   @Test
   void staticKeysFromAKubernetesSecretAreUsed() {
-    namespace("static-keys", Map.of());
+    TestCluster.namespace(kube, "static-keys", Map.of());
     var keys =
         sandbox
             .aws()
@@ -212,7 +194,7 @@ class RefreshCommandIT {
 
   @Test
   void assumeRoleWithExternalIdIsChainedOnTheBaseIdentity() {
-    namespace("assumed", Map.of());
+    TestCluster.namespace(kube, "assumed", Map.of());
     String roleArn =
         sandbox
             .aws()
@@ -276,7 +258,7 @@ class RefreshCommandIT {
 
   @Test
   void accessDeniedIsReportedClearlyAndTheOldSecretIsUntouched() {
-    namespace("denied", Map.of());
+    TestCluster.namespace(kube, "denied", Map.of());
     assertThat(CliRun.run(sandbox, "refresh", "-n", "denied", "-r", registry).exitCode()).isZero();
     Secret before = secret("denied", "ecr-pull-secret");
     var stranger = sandbox.aws().createUser("no-ecr", null);
@@ -321,7 +303,7 @@ class RefreshCommandIT {
 
   @Test
   void throttlingIsRetriedWithBackoff() {
-    namespace("throttled", Map.of());
+    TestCluster.namespace(kube, "throttled", Map.of());
     sandbox.aws().resetRequestCounts();
     sandbox
         .aws()
@@ -335,7 +317,7 @@ class RefreshCommandIT {
 
   @Test
   void throttlingBeyondTheRetriesFailsClearly() {
-    namespace("storm", Map.of());
+    TestCluster.namespace(kube, "storm", Map.of());
     sandbox.aws().injectFaults(AwsPeer.Fault.of("ecr", "GetAuthorizationToken", "throttle"));
     var run = CliRun.run(sandbox, "refresh", "-n", "storm", "-r", registry);
     assertThat(run.exitCode()).isEqualTo(1);
@@ -345,7 +327,7 @@ class RefreshCommandIT {
 
   @Test
   void anAdoptedSecretKeepsItsForeignRegistryEntries() {
-    namespace("merge", Map.of());
+    TestCluster.namespace(kube, "merge", Map.of());
     String foreign = "{\"auths\":{\"quay.io\":{\"auth\":\"" + b64("robot:quay-pass") + "\"}}}";
     kube.resource(
             new SecretBuilder()
@@ -378,7 +360,7 @@ class RefreshCommandIT {
 
   @Test
   void anUnmanagedSecretOfAnotherTypeIsRefusedAndLeftAlone() {
-    namespace("unmanaged", Map.of());
+    TestCluster.namespace(kube, "unmanaged", Map.of());
     kube.resource(
             new SecretBuilder()
                 .withNewMetadata()
@@ -476,7 +458,7 @@ class RefreshCommandIT {
   @Test
   void oneTokenRequestServesAHundredNamespaces() {
     for (int i = 0; i < 100; i++) {
-      namespace("fan-" + i, Map.of("fan-out", "yes"));
+      TestCluster.namespace(kube, "fan-" + i, Map.of("fan-out", "yes"));
     }
     sandbox.aws().resetRequestCounts();
 
@@ -489,7 +471,7 @@ class RefreshCommandIT {
 
   @Test
   void dryRunWritesNothing() {
-    namespace("dry", Map.of());
+    TestCluster.namespace(kube, "dry", Map.of());
     var run = CliRun.run(sandbox, "refresh", "-n", "dry", "-r", registry, "--dry-run");
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.out()).contains("would be created", "dry run");
@@ -505,7 +487,7 @@ class RefreshCommandIT {
 
   @Test
   void restartsNamedDeploymentsAndDeletesOnlyPodsStuckOnThisRegistry() {
-    namespace("heal", Map.of());
+    TestCluster.namespace(kube, "heal", Map.of());
     kube.resource(
             new DeploymentBuilder()
                 .withNewMetadata()
@@ -616,7 +598,7 @@ class RefreshCommandIT {
 
   @Test
   void everyOptionComesFromTheEnvironmentToo() {
-    namespace("from-env", Map.of());
+    TestCluster.namespace(kube, "from-env", Map.of());
     var run =
         CliRun.run(
             sandbox,
@@ -634,7 +616,7 @@ class RefreshCommandIT {
 
   @Test
   void tokenValidityIsReportedFromTheTokenItself() {
-    namespace("validity", Map.of());
+    TestCluster.namespace(kube, "validity", Map.of());
     Instant expiry =
         Instant.now().plus(Duration.ofHours(5)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     sandbox.aws().tokenExpiresAt(expiry);

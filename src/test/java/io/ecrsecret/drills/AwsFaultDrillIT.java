@@ -12,14 +12,11 @@ import io.ecrsecret.sandbox.AwsPeer;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
 import io.ecrsecret.testing.MutableClock;
-import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.ecrsecret.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -42,7 +39,7 @@ class AwsFaultDrillIT {
   void aFaultLongerThanTheRetryBudgetLosesNoSecret(String fault, Sandbox sandbox) throws Exception {
     String ns = "drill-" + fault;
     try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
-      installCrds(kube);
+      TestCluster.installCrds(kube, false);
       kube.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
           .create();
       kube.resource(
@@ -162,18 +159,5 @@ class AwsFaultDrillIT {
         .findFirst()
         .orElseThrow()
         .getReason();
-  }
-
-  static void installCrds(KubernetesClient kube) throws Exception {
-    try (var files = Files.list(Path.of("deploy/crds"))) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
-        try (InputStream in = Files.newInputStream(f)) {
-          for (HasMetadata item : kube.load(in).items()) {
-            kube.resource(item).serverSideApply();
-          }
-        }
-      }
-    }
-    await().atMost(Duration.ofSeconds(30)).until(() -> kube.supports(EcrPullSecret.class));
   }
 }

@@ -12,6 +12,7 @@ import io.ecrsecret.operator.api.EcrPullSecret;
 import io.ecrsecret.operator.api.SecretReference;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
+import io.ecrsecret.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -39,7 +40,7 @@ class HostileResourcesDrillIT {
   @Test
   void aThousandBadResourcesDoNotStopTheGoodOne(Sandbox sandbox) throws Exception {
     try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
-      AwsFaultDrillIT.installCrds(kube);
+      TestCluster.installCrds(kube, false);
       for (String ns : List.of("hostile", "good")) {
         kube.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
             .create();

@@ -13,6 +13,7 @@ import io.ecrsecret.operator.api.NamespaceSelectorSpec;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
 import io.ecrsecret.testing.OperatorProcess;
+import io.ecrsecret.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -36,7 +37,7 @@ class ProcessDrillIT {
       throws Exception {
     int namespaces = 300;
     try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
-      AwsFaultDrillIT.installCrds(kube);
+      TestCluster.installCrds(kube, false);
       for (int i = 0; i < namespaces; i++) {
         String ns = String.format("kill-%03d", i);
         kube.resource(
@@ -123,7 +124,7 @@ class ProcessDrillIT {
     try (KubernetesClient kube = sandbox.kubernetes().adminClient();
         var a = OperatorProcess.start(ROOT, sandbox, args, Map.of("POD_NAME", "replica-a"));
         var b = OperatorProcess.start(ROOT, sandbox, args, Map.of("POD_NAME", "replica-b"))) {
-      AwsFaultDrillIT.installCrds(kube);
+      TestCluster.installCrds(kube, false);
       String leader =
           await()
               .atMost(Duration.ofSeconds(60))

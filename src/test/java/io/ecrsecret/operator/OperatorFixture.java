@@ -6,20 +6,11 @@ import io.ecrsecret.operator.api.EcrPullSecret;
 import io.ecrsecret.operator.compat.ArgoHelmRepoSecret;
 import io.ecrsecret.operator.compat.MobbSecret;
 import io.ecrsecret.sandbox.Sandbox;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /** Installs the CRDs from deploy/crds into the sandbox and runs the operator in this JVM. */
 final class OperatorFixture {
@@ -85,42 +76,6 @@ final class OperatorFixture {
         .sum();
   }
 
-  static void installCrds(KubernetesClient kube) throws Exception {
-    try (Stream<Path> files =
-        Stream.concat(
-            Files.list(Path.of("deploy/crds")), Files.list(Path.of("deploy/crds/compat")))) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
-        try (InputStream in = Files.newInputStream(file)) {
-          for (HasMetadata item : kube.load(in).items()) {
-            kube.resource(item).serverSideApply();
-          }
-        }
-      }
-    }
-    for (String crd :
-        List.of(
-            "ecrpullsecrets.ecr-secret-operator.io",
-            "clusterecrpullsecrets.ecr-secret-operator.io",
-            "secrets.ecr.mobb.redhat.com",
-            "argohelmreposecrets.ecr.mobb.redhat.com")) {
-      kube.apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .withName(crd)
-          .waitUntilCondition(
-              c ->
-                  c != null
-                      && c.getStatus() != null
-                      && c.getStatus().getConditions().stream()
-                          .anyMatch(
-                              x ->
-                                  x.getType().equals("Established")
-                                      && x.getStatus().equals("True")),
-              30,
-              TimeUnit.SECONDS);
-    }
-  }
-
   static EcrSecretOperator start(
       Sandbox sandbox, KubernetesClient client, OperatorConfig config, Clock clock) {
     return EcrSecretOperator.start(
@@ -128,26 +83,6 @@ final class OperatorFixture {
         client,
         clock,
         new AwsClientSettings(3, Duration.ofSeconds(5), Duration.ofSeconds(20)));
-  }
-
-  /** A namespace with the default service account a real cluster's controller would create. */
-  static void namespace(KubernetesClient kube, String name, Map<String, String> labels) {
-    kube.resource(
-            new NamespaceBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withLabels(labels)
-                .endMetadata()
-                .build())
-        .create();
-    kube.resource(
-            new ServiceAccountBuilder()
-                .withNewMetadata()
-                .withName("default")
-                .withNamespace(name)
-                .endMetadata()
-                .build())
-        .create();
   }
 
   /** Deletes every resource of ours (the operator, still running, removes the finalizers). */

@@ -1,6 +1,6 @@
 package io.ecrsecret.operator;
 
-import static io.ecrsecret.operator.OperatorFixture.namespace;
+import static io.ecrsecret.testing.TestCluster.namespace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -17,6 +17,7 @@ import io.ecrsecret.operator.api.SecretReference;
 import io.ecrsecret.sandbox.AwsPeer;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
+import io.ecrsecret.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
@@ -56,7 +57,7 @@ class OperatorIT {
     registry = sandbox.registry().ecrHost();
     sandbox.aws().clearFaults();
     sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
-    OperatorFixture.installCrds(kube);
+    TestCluster.installCrds(kube, true);
     operatorClient = sandbox.kubernetes().adminClient();
     operator =
         OperatorFixture.start(

@@ -1,13 +1,14 @@
 package io.ecrsecret.operator;
 
 import static io.ecrsecret.operator.OperatorFixture.metric;
-import static io.ecrsecret.operator.OperatorFixture.namespace;
+import static io.ecrsecret.testing.TestCluster.namespace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ecrsecret.operator.api.EcrPullSecret;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
+import io.ecrsecret.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +28,7 @@ class OperatorLeaderElectionIT {
   @Test
   void twoReplicasNeverBothWriteAndTheStandbyTakesOver(Sandbox sandbox) throws Exception {
     var kube = sandbox.kubernetes().adminClient();
-    OperatorFixture.installCrds(kube);
+    TestCluster.installCrds(kube, true);
     KubernetesClient clientA = sandbox.kubernetes().adminClient();
     KubernetesClient clientB = sandbox.kubernetes().adminClient();
     var a =

@@ -1,7 +1,7 @@
 package io.ecrsecret.operator;
 
 import static io.ecrsecret.operator.OperatorFixture.metric;
-import static io.ecrsecret.operator.OperatorFixture.namespace;
+import static io.ecrsecret.testing.TestCluster.namespace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,6 +10,7 @@ import io.ecrsecret.operator.api.EcrPullSecret;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
 import io.ecrsecret.testing.MutableClock;
+import io.ecrsecret.testing.TestCluster;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -29,7 +30,7 @@ class OperatorSimulatedClockIT {
   @Test
   void refreshIsTimedFromExpiresAtAndAnIdleHourWritesNothing(Sandbox sandbox) throws Exception {
     var kube = sandbox.kubernetes().adminClient();
-    OperatorFixture.installCrds(kube);
+    TestCluster.installCrds(kube, true);
     var clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     Instant expiry = clock.instant().plus(Duration.ofHours(12));
     sandbox.aws().tokenExpiresAt(expiry);

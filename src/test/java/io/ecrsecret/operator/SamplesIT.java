@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
+import io.ecrsecret.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.io.InputStream;
@@ -22,7 +23,7 @@ class SamplesIT {
   @Test
   void everySampleIsAValidResource(Sandbox sandbox) throws Exception {
     try (var kube = sandbox.kubernetes().adminClient()) {
-      OperatorFixture.installCrds(kube);
+      TestCluster.installCrds(kube, true);
       List<HasMetadata> accepted = new ArrayList<>();
       try (Stream<Path> files = Files.walk(Path.of("deploy/samples"))) {
         for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {

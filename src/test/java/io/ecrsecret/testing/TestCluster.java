@@ -1,0 +1,82 @@
+package io.ecrsecret.testing;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** What tests set up in the sandbox's API server, written once. */
+public final class TestCluster {
+
+  private TestCluster() {}
+
+  /**
+   * Applies the committed CRDs (deploy/crds, and deploy/crds/compat if asked) and waits until the
+   * API server serves them.
+   */
+  public static void installCrds(KubernetesClient kube, boolean compat) throws IOException {
+    var dirs = new ArrayList<>(List.of(Path.of("deploy/crds")));
+    if (compat) {
+      dirs.add(Path.of("deploy/crds/compat"));
+    }
+    var names = new ArrayList<String>();
+    for (Path dir : dirs) {
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+          try (InputStream in = Files.newInputStream(file)) {
+            for (HasMetadata item : kube.load(in).items()) {
+              kube.resource(item).serverSideApply();
+              names.add(item.getMetadata().getName());
+            }
+          }
+        }
+      }
+    }
+    for (String crd : names) {
+      kube.apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(crd)
+          .waitUntilCondition(
+              c ->
+                  c != null
+                      && c.getStatus() != null
+                      && c.getStatus().getConditions().stream()
+                          .anyMatch(
+                              x ->
+                                  x.getType().equals("Established")
+                                      && x.getStatus().equals("True")),
+              30,
+              TimeUnit.SECONDS);
+    }
+  }
+
+  /** A namespace with the default service account a real cluster's controller would create. */
+  public static void namespace(KubernetesClient kube, String name, Map<String, String> labels) {
+    kube.resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withLabels(labels)
+                .endMetadata()
+                .build())
+        .create();
+    kube.resource(
+            new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName("default")
+                .withNamespace(name)
+                .endMetadata()
+                .build())
+        .create();
+  }
+}
