@@ -64,6 +64,12 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
   protected final Services services;
   private final Map<String, Integer> consecutiveFailures = new ConcurrentHashMap<>();
 
+  /**
+   * The Ready state last announced per resource: a status patch refused as stale (409) or a cache
+   * that lags behind the API server must not announce the same change twice.
+   */
+  private final Map<String, String> announced = new ConcurrentHashMap<>();
+
   PullSecretReconciler(Services services) {
     this.services = services;
   }
@@ -170,7 +176,12 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
             || !before.get().getStatus().equals(result.ready() ? "True" : "False")
             || !before.get().getReason().equals(result.reason())
             || (!result.ready() && !before.get().getMessage().equals(result.message()));
-    if (!changed) {
+    String state =
+        result.ready()
+            ? "True/" + result.reason()
+            : "False/" + result.reason() + "/" + result.message();
+    String last = announced.put(resource.getMetadata().getUid(), state);
+    if (!changed || state.equals(last)) {
       return;
     }
     if (result.ready()) {
@@ -218,10 +229,21 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
     if (e instanceof io.fabric8.kubernetes.client.KubernetesClientException k
         && k.getCode() == 409) {
       log.info("Conflict writing {} (changed meanwhile); trying again", ownerOf(resource));
+    } else if (interrupted(e)) {
+      log.debug("Reconcile interrupted: the operator is stopping");
     } else {
       log.error("Reconcile failed; the framework retries", e);
     }
     return ErrorStatusUpdateControl.defaultErrorProcessing();
+  }
+
+  private static boolean interrupted(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
@@ -242,6 +264,7 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
           what);
     }
     consecutiveFailures.remove(resource.getMetadata().getUid());
+    announced.remove(resource.getMetadata().getUid());
     return DeleteControl.defaultDelete();
   }
 

@@ -1,6 +1,7 @@
 package io.ecrsecret.sandbox;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfig;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,22 +25,26 @@ public final class KubernetesPeer implements AutoCloseable {
     this.kubeconfig = kubeconfig;
   }
 
+  /**
+   * kube-api-test's configuration for this project. Version 7.5.2 crashes on boolean/integer
+   * options read from its environment variables, so every option is set here in code.
+   */
+  static KubeAPIServerConfig config() {
+    return KubeAPIServerConfigBuilder.anAPIServerConfig()
+        .withOfflineMode(true)
+        .withTestDir(
+            System.getenv()
+                .getOrDefault(
+                    "KUBEAPITEST_DIR",
+                    Path.of(System.getProperty("user.home"), ".kubeapitest").toString()))
+        .withStartupTimeout(120_000)
+        .withUpdateKubeConfig(false)
+        .withWaitForEtcdHealthCheckOnStartup(true)
+        .build();
+  }
+
   static KubernetesPeer start(Path stateDir) {
-    // kube-api-test 7.5.2 crashes on boolean/integer options read from its environment variables,
-    // so every option is set here in code.
-    var config =
-        KubeAPIServerConfigBuilder.anAPIServerConfig()
-            .withOfflineMode(true)
-            .withTestDir(
-                System.getenv()
-                    .getOrDefault(
-                        "KUBEAPITEST_DIR",
-                        Path.of(System.getProperty("user.home"), ".kubeapitest").toString()))
-            .withStartupTimeout(120_000)
-            .withUpdateKubeConfig(false)
-            .withWaitForEtcdHealthCheckOnStartup(true)
-            .build();
-    var server = new KubeAPIServer(config);
+    var server = new KubeAPIServer(config());
     try {
       server.start();
     } catch (RuntimeException e) {
