@@ -81,6 +81,7 @@ final class ClusterEcrPullSecretReconciler
     var namespaces =
         InformerEventSourceConfiguration.from(Namespace.class, ClusterEcrPullSecret.class)
             .withName("namespaces")
+            .withItemStore(TrimmedCache.namespaces())
             .withSecondaryToPrimaryMapper(
                 ns ->
                     context

@@ -90,7 +90,10 @@ public final class EcrSecretOperator implements AutoCloseable {
                   // reconciles are short and share one token cache: a few threads keep up with
                   // thousands of resources, and each thread costs memory
                   .withConcurrentReconciliationThreads(RECONCILE_THREADS)
-                  .withMetrics(MicrometerMetrics.newMicrometerMetricsBuilder(registry).build());
+                  // per controller, not per resource: thousands of resources would each get
+                  // their own series (and histograms in memory); our own per-secret expiry gauge
+                  // is the one series per secret worth having
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(
                     new LeaderElectionConfiguration(

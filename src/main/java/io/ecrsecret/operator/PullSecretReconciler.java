@@ -276,11 +276,13 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
     var secrets =
         InformerEventSourceConfiguration.from(Secret.class, resourceClass())
             .withName("managed-secrets")
+            .withItemStore(TrimmedCache.secrets())
             .withLabelSelector(ManagedMarkers.MANAGED_BY_LABEL + "=" + ManagedMarkers.MANAGED_BY)
             .withSecondaryToPrimaryMapper(s -> ownerIds(s, kind));
     var serviceAccounts =
         InformerEventSourceConfiguration.from(ServiceAccount.class, resourceClass())
             .withName("service-accounts")
+            .withItemStore(TrimmedCache.serviceAccounts())
             .withSecondaryToPrimaryMapper(
                 sa ->
                     primariesFor(context, sa.getMetadata().getNamespace()).stream()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecrsecret.testing.OperatorProcess;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -45,6 +46,30 @@ class ShippedFilesTest {
             "secrets.ecr.mobb.redhat.com.yaml", "argohelmreposecrets.ecr.mobb.redhat.com.yaml")) {
       assertThat(Files.readString(Path.of("charts/ecr-secret-operator/files/crds", crd)))
           .isEqualTo(Files.readString(Path.of("deploy/crds/compat", crd)));
+    }
+  }
+
+  /**
+   * The operator's JVM flags, as the benchmark measured them (OperatorProcess), are the ones every
+   * way of installing it sets.
+   */
+  @Test
+  void everyOperatorInstallSetsTheBenchmarkedJvmFlags() throws IOException {
+    String measured = OperatorProcess.JVM_FLAGS.replaceFirst("^-XX:MaxRAM=\\S+ ", "");
+    for (String file :
+        List.of(
+            "deploy/operator/cluster-wide.yaml",
+            "deploy/operator/namespaced.yaml",
+            "charts/ecr-secret-operator/values.yaml",
+            "bundle/manifests/ecr-secret-operator.clusterserviceversion.yaml",
+            "pom.xml")) {
+      var flags =
+          Files.readString(Path.of(file))
+              .lines()
+              .filter(l -> l.contains("-XX:+UseSerialGC"))
+              .map(l -> l.substring(l.indexOf("-XX:")).replaceAll("[<\"].*$", "").strip())
+              .toList();
+      assertThat(flags).as(file).isNotEmpty().allSatisfy(f -> assertThat(f).isEqualTo(measured));
     }
   }
 

@@ -21,8 +21,9 @@ public final class OperatorProcess implements AutoCloseable {
 
   /** The install manifests' JVM flags, with the container's 384Mi emulated by -XX:MaxRAM. */
   public static final String JVM_FLAGS =
-      "-XX:MaxRAM=384m -XX:MaxRAMPercentage=30 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k"
-          + " -XX:-UsePerfData -XX:MaxMetaspaceSize=100m -XX:ReservedCodeCacheSize=24m -XX:MaxDirectMemorySize=16m";
+      "-XX:MaxRAM=384m -XX:MaxRAMPercentage=30 -XX:+UseSerialGC -Xmn8m -XX:MinHeapFreeRatio=10"
+          + " -XX:MaxHeapFreeRatio=30 -XX:TieredStopAtLevel=1 -Xss256k -XX:-UsePerfData"
+          + " -XX:MaxMetaspaceSize=100m -XX:ReservedCodeCacheSize=24m -XX:MaxDirectMemorySize=16m";
 
   private final Process process;
   private final int metricsPort;
