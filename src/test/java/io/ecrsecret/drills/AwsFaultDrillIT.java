@@ -27,15 +27,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Fault drills against AWS: throttling storms, 5xx and dropped connections that outlast every
- * retry, when a refresh is due. The secret must stay, valid, the whole time; the status must say
- * why; and the refresh must happen once AWS answers again.
+ * Fault drills against AWS: throttling storms, 5xx, dropped connections and an endpoint that never
+ * answers, each outlasting every retry, when a refresh is due. The secret must stay, valid, the
+ * whole time; the status must say why; and the refresh must happen once AWS answers again.
  */
 @ExtendWith(SandboxExtension.class)
 class AwsFaultDrillIT {
 
   @ParameterizedTest
-  @ValueSource(strings = {"throttle", "unavailable", "server-error", "drop"})
+  @ValueSource(strings = {"throttle", "unavailable", "server-error", "drop", "unreachable"})
   void aFaultLongerThanTheRetryBudgetLosesNoSecret(String fault, Sandbox sandbox) throws Exception {
     String ns = "drill-" + fault;
     try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
@@ -91,11 +91,21 @@ class AwsFaultDrillIT {
                 .getResourceVersion();
 
         // the refresh is due, and AWS keeps failing through every retry
-        sandbox.aws().injectFaults(AwsPeer.Fault.of("ecr", "GetAuthorizationToken", fault));
+        // unreachable: no answer at all (a black-holed endpoint), so every attempt times out
+        sandbox
+            .aws()
+            .injectFaults(
+                fault.equals("unreachable")
+                    ? AwsPeer.Fault.of("ecr", "GetAuthorizationToken", "slow")
+                        .delay(Duration.ofSeconds(60))
+                    : AwsPeer.Fault.of("ecr", "GetAuthorizationToken", fault));
         clock.set(expiry.minus(Duration.ofHours(2)));
         await().atMost(Duration.ofSeconds(60)).until(() -> ready(kube, ns, "False"));
         String reason = reason(kube, ns);
         assertThat(reason).isIn("Throttled", "EndpointUnreachable", "AwsError");
+        if (fault.equals("unreachable")) {
+          assertThat(reason).isEqualTo("EndpointUnreachable");
+        }
         for (int i = 0; i < 5; i++) {
           clock.advance(Duration.ofMinutes(10));
           Thread.sleep(1_000);
