@@ -3,20 +3,12 @@ package io.ecrsecret.drills;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ecrsecret.core.DockerConfigJson;
-import io.ecrsecret.kube.ManagedMarkers;
-import io.ecrsecret.kube.PullSecretWriter;
-import io.ecrsecret.operator.api.ClusterEcrPullSecret;
-import io.ecrsecret.operator.api.ClusterPullSecretSpec;
 import io.ecrsecret.operator.api.EcrPullSecret;
-import io.ecrsecret.operator.api.NamespaceSelectorSpec;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
 import io.ecrsecret.testing.OperatorProcess;
 import io.ecrsecret.testing.TestCluster;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
@@ -35,84 +27,31 @@ class ProcessDrillIT {
   @Test
   void anOperatorKilledMidFanOutIsFinishedByTheNextOneAndNothingIsLost(Sandbox sandbox)
       throws Exception {
-    int namespaces = 300;
+    var fanOut = new FanOut("kill-drill", 300);
     try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
       TestCluster.installCrds(kube, false);
-      for (int i = 0; i < namespaces; i++) {
-        String ns = String.format("kill-%03d", i);
-        kube.resource(
-                new NamespaceBuilder()
-                    .withNewMetadata()
-                    .withName(ns)
-                    .withLabels(Map.of("kill-drill", "yes"))
-                    .endMetadata()
-                    .build())
-            .create();
-        kube.resource(
-                new ServiceAccountBuilder()
-                    .withNewMetadata()
-                    .withName("default")
-                    .withNamespace(ns)
-                    .endMetadata()
-                    .build())
-            .create();
-      }
-      var resource = new ClusterEcrPullSecret();
-      resource.getMetadata().setName("kill-drill");
-      var spec = new ClusterPullSecretSpec();
-      spec.setRegistries(List.of(sandbox.registry().ecrHost()));
-      spec.setSecretName("kill-drill");
-      var selector = new NamespaceSelectorSpec();
-      selector.setSelector(
-          new LabelSelectorBuilder().addToMatchLabels("kill-drill", "yes").build());
-      spec.setNamespaces(selector);
-      resource.setSpec(spec);
-      kube.resource(resource).create();
+      fanOut.create(kube, sandbox);
 
       var first = OperatorProcess.start(ROOT, sandbox, List.of("--no-leader-election"));
       try {
         await()
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(50))
-            .until(() -> secrets(kube).size() >= 20);
+            .until(() -> fanOut.secrets(kube).size() >= 20);
       } finally {
         first.kill();
       }
-      int atKill = secrets(kube).size();
-      System.out.println("secrets when the operator was killed: " + atKill + " of " + namespaces);
+      int atKill = fanOut.secrets(kube).size();
+      System.out.println(
+          "secrets when the operator was killed: " + atKill + " of " + fanOut.count());
+      assertThat(atKill).as("killed mid fan-out").isLessThan(fanOut.count());
 
       try (var second = OperatorProcess.start(ROOT, sandbox, List.of("--no-leader-election"))) {
-        await().atMost(Duration.ofSeconds(90)).until(() -> secrets(kube).size() == namespaces);
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () -> kube.resources(ClusterEcrPullSecret.class).withName("kill-drill").get(),
-                r ->
-                    r.getStatus() != null
-                        && Integer.valueOf(namespaces).equals(r.getStatus().getNamespacesReady()));
-        for (Secret s : secrets(kube)) {
-          assertThat(ManagedMarkers.annotation(s, ManagedMarkers.OWNER))
-              .isEqualTo("ClusterEcrPullSecret/kill-drill");
-          assertThat(
-                  DockerConfigJson.parse(
-                      PullSecretWriter.decoded(s, DockerConfigJson.KEY).orElseThrow()))
-              .containsKey(sandbox.registry().ecrHost());
-        }
-        var pulled =
-            sandbox
-                .registry()
-                .inspect(
-                    PullSecretWriter.decoded(secrets(kube).get(0), DockerConfigJson.KEY)
-                        .orElseThrow());
-        assertThat(pulled.succeeded()).as(pulled.output()).isTrue();
-        kube.resource(resource).delete();
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .until(
-                () ->
-                    kube.resources(ClusterEcrPullSecret.class).withName("kill-drill").get()
-                        == null);
-        assertThat(secrets(kube)).isEmpty();
+        fanOut.awaitReady(kube, fanOut.count(), Duration.ofSeconds(90));
+        fanOut.assertEverySecretServes(kube, sandbox);
+        kube.resource(fanOut.resource(kube)).delete();
+        await().atMost(Duration.ofSeconds(60)).until(() -> fanOut.resource(kube) == null);
+        assertThat(fanOut.secrets(kube)).isEmpty();
       }
     }
   }
@@ -202,13 +141,5 @@ class ProcessDrillIT {
   private static String holder(KubernetesClient kube, String lease) {
     var l = kube.leases().inNamespace("default").withName(lease).get();
     return l == null || l.getSpec() == null ? null : l.getSpec().getHolderIdentity();
-  }
-
-  private static List<Secret> secrets(KubernetesClient kube) {
-    return kube.secrets()
-        .inAnyNamespace()
-        .withField("metadata.name", "kill-drill")
-        .list()
-        .getItems();
   }
 }
