@@ -21,19 +21,34 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Does one refresh: gets one token per region (through the shared token source), then writes the
  * secret into each namespace, links service accounts, and restarts or heals workloads if asked. A
  * failure in AWS writes nothing, so every existing secret keeps its still-valid token; a failure in
  * one namespace does not stop the others. Shared by the CLI and the operator.
+ *
+ * <p>Namespaces are served {@value #FAN_OUT_THREADS} at a time, by one pool shared by every refresh
+ * of this refresher: a cluster-wide resource over 1,000 namespaces is not served one request after
+ * another, and however many refreshes run at once, the API server never sees more than that many of
+ * our namespace writes in flight. The pool's threads exist only while there is work.
  */
 public final class PullSecretRefresher {
 
   private static final Logger log = LoggerFactory.getLogger(PullSecretRefresher.class);
+  static final int FAN_OUT_THREADS = 8;
 
   private final KubernetesClient client;
   private final EcrTokenSource tokens;
@@ -43,6 +58,7 @@ public final class PullSecretRefresher {
   private final NamespaceResolver namespaces;
   private final ServiceAccountLinker linker;
   private final WorkloadRestarter restarter;
+  private final ExecutorService fanOut = fanOutPool();
 
   /**
    * @param policy the refresh policy; each refresh uses its own margin and jitter
@@ -105,11 +121,73 @@ public final class PullSecretRefresher {
     var content =
         new PullSecretContent(
             spec.format(), byHost, spec.secretName(), argoUrl, expiresAt, spec.owningResource());
-    for (String ns : resolved.namespaces()) {
-      outcomes.add(refreshNamespace(spec, ns, content, Set.copyOf(hosts)));
-    }
+    Set<String> hostSet = Set.copyOf(hosts);
+    outcomes.addAll(
+        inParallel(resolved.namespaces(), ns -> refreshNamespace(spec, ns, content, hostSet)));
     outcomes.sort(java.util.Comparator.comparing(NamespaceOutcome::namespace));
     return report(spec, now, expiresAt, outcomes);
+  }
+
+  /**
+   * Serves each namespace on the fan-out pool, with the caller's logging context (the resource
+   * being reconciled), and waits for all of them.
+   */
+  private List<NamespaceOutcome> inParallel(
+      List<String> namespaces, Function<String, NamespaceOutcome> serve) {
+    if (namespaces.size() < 2) {
+      return namespaces.stream().map(serve).toList();
+    }
+    Map<String, String> context = MDC.getCopyOfContextMap();
+    var futures = new ArrayList<Future<NamespaceOutcome>>(namespaces.size());
+    for (String ns : namespaces) {
+      futures.add(
+          fanOut.submit(
+              () -> {
+                if (context != null) {
+                  MDC.setContextMap(context);
+                }
+                try {
+                  return serve.apply(ns);
+                } finally {
+                  MDC.clear();
+                }
+              }));
+    }
+    var outcomes = new ArrayList<NamespaceOutcome>(namespaces.size());
+    try {
+      for (var future : futures) {
+        outcomes.add(future.get());
+      }
+    } catch (InterruptedException e) {
+      futures.forEach(f -> f.cancel(true));
+      Thread.currentThread().interrupt();
+      throw new KubernetesClientException("interrupted while serving namespaces", e);
+    } catch (ExecutionException e) {
+      futures.forEach(f -> f.cancel(true));
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+    return outcomes;
+  }
+
+  private static ExecutorService fanOutPool() {
+    var threads = new AtomicInteger();
+    var pool =
+        new ThreadPoolExecutor(
+            FAN_OUT_THREADS,
+            FAN_OUT_THREADS,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            task -> {
+              var thread = new Thread(task, "fan-out-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /** One token per region, in the order the registries were given. */
