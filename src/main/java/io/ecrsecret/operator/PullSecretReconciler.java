@@ -12,6 +12,7 @@ import io.ecrsecret.refresh.RefreshSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -226,15 +227,28 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
   @Override
   public ErrorStatusUpdateControl<R> updateErrorStatus(
       R resource, Context<R> context, Exception e) {
-    if (e instanceof io.fabric8.kubernetes.client.KubernetesClientException k
-        && k.getCode() == 409) {
+    var kubernetes = kubernetesFailure(e);
+    if (kubernetes.isPresent() && kubernetes.get().getCode() == 409) {
       log.info("Conflict writing {} (changed meanwhile); trying again", ownerOf(resource));
     } else if (interrupted(e)) {
       log.debug("Reconcile interrupted: the operator is stopping");
+    } else if (kubernetes.isPresent() && kubernetes.get().getCode() <= 0) {
+      log.warn(
+          "Lost the Kubernetes API server ({}); the framework retries",
+          kubernetes.get().getMessage());
     } else {
       log.error("Reconcile failed; the framework retries", e);
     }
     return ErrorStatusUpdateControl.defaultErrorProcessing();
+  }
+
+  private static Optional<KubernetesClientException> kubernetesFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof KubernetesClientException k) {
+        return Optional.of(k);
+      }
+    }
+    return Optional.empty();
   }
 
   private static boolean interrupted(Throwable e) {

@@ -38,7 +38,9 @@ import org.slf4j.MDC;
  * Does one refresh: gets one token per region (through the shared token source), then writes the
  * secret into each namespace, links service accounts, and restarts or heals workloads if asked. A
  * failure in AWS writes nothing, so every existing secret keeps its still-valid token; a failure in
- * one namespace does not stop the others. Shared by the CLI and the operator.
+ * one namespace (an answer such as 403 or 409) does not stop the others, while losing the API
+ * server (no answer at all) fails the refresh, to be tried again whole. Shared by the CLI and the
+ * operator.
  *
  * <p>Namespaces are served {@value #FAN_OUT_THREADS} at a time, by one pool shared by every refresh
  * of this refresher: a cluster-wide resource over 1,000 namespaces is not served one request after
@@ -225,6 +227,11 @@ public final class PullSecretRefresher {
     } catch (SecretConflictException e) {
       return NamespaceOutcome.failed(ns, e.reason(), e.getMessage());
     } catch (KubernetesClientException e) {
+      if (e.getCode() <= 0) {
+        // no answer: the API server is gone (restarting, unreachable). Not this namespace's
+        // problem, and nothing to report on it: the whole refresh fails and is tried again
+        throw e;
+      }
       if (e.getCode() == 404) {
         return NamespaceOutcome.failed(
             ns,
@@ -281,6 +288,9 @@ public final class PullSecretRefresher {
         healed.addAll(restarter.healPullFailures(ns, hosts, spec.dryRun()).done());
       }
     } catch (KubernetesClientException e) {
+      if (e.getCode() <= 0) {
+        throw e;
+      }
       problems.add(kubernetesProblem("link or restart", ns, e));
     }
     if (!linked.isEmpty() || !restarted.isEmpty() || !healed.isEmpty()) {
