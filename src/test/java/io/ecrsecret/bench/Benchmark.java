@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ecrsecret.aws.AwsClientSettings;
 import io.ecrsecret.kube.ManagedMarkers;
 import io.ecrsecret.operator.EcrSecretOperator;
-import io.ecrsecret.operator.OperatorConfig;
 import io.ecrsecret.operator.api.ClusterEcrPullSecret;
 import io.ecrsecret.operator.api.ClusterPullSecretSpec;
 import io.ecrsecret.operator.api.EcrPullSecret;
@@ -15,11 +14,10 @@ import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.testing.MutableClock;
 import io.ecrsecret.testing.OperatorProcess;
 import io.ecrsecret.testing.TestCluster;
+import io.ecrsecret.testing.TestOperatorConfig;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -32,7 +30,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
@@ -259,17 +256,7 @@ public final class Benchmark {
   // ---- 5 and the idle footprint: a fresh process, one resource ----
 
   private void startUpAndIdleFootprint() throws Exception {
-    kube.resource(
-            new NamespaceBuilder().withNewMetadata().withName("bench-start").endMetadata().build())
-        .create();
-    kube.resource(
-            new ServiceAccountBuilder()
-                .withNewMetadata()
-                .withName("default")
-                .withNamespace("bench-start")
-                .endMetadata()
-                .build())
-        .create();
+    TestCluster.namespace(kube, "bench-start", Map.of());
     var r = new EcrPullSecret();
     r.getMetadata().setName("start");
     r.getMetadata().setNamespace("bench-start");
@@ -322,19 +309,10 @@ public final class Benchmark {
     cspec.setNamespaces(selector);
     cluster.setSpec(cspec);
     var config =
-        new OperatorConfig(
-            List.of(),
-            0,
-            0,
-            false,
-            "bench",
-            Optional.empty(),
-            List.of(),
-            true,
-            false,
-            Duration.ofSeconds(5),
-            Optional.of("bench"),
-            Duration.ofSeconds(5));
+        TestOperatorConfig.named("bench")
+            .maxReconcileInterval(Duration.ofSeconds(5))
+            .retryBackoff(Duration.ofSeconds(5))
+            .build();
     try (var client = sandbox.kubernetes().adminClient();
         var operator =
             EcrSecretOperator.start(
@@ -458,25 +436,7 @@ public final class Benchmark {
           IntStream.range(0, NAMESPACES)
               .mapToObj(
                   i ->
-                      pool.submit(
-                          () -> {
-                            kube.resource(
-                                    new NamespaceBuilder()
-                                        .withNewMetadata()
-                                        .withName(ns(i))
-                                        .withLabels(Map.of("bench", "yes"))
-                                        .endMetadata()
-                                        .build())
-                                .create();
-                            kube.resource(
-                                    new ServiceAccountBuilder()
-                                        .withNewMetadata()
-                                        .withName("default")
-                                        .withNamespace(ns(i))
-                                        .endMetadata()
-                                        .build())
-                                .create();
-                          }))
+                      pool.submit(() -> TestCluster.namespace(kube, ns(i), Map.of("bench", "yes"))))
               .toList();
       for (var f : futures) {
         f.get();

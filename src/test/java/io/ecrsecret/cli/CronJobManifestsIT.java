@@ -7,6 +7,7 @@ import io.ecrsecret.aws.AwsClientSettings;
 import io.ecrsecret.sandbox.AwsPeer;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
+import io.ecrsecret.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
@@ -94,22 +95,8 @@ class CronJobManifestsIT {
     try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
       List<HasMetadata> items = apply(kube, "cluster-wide.yaml");
       for (String ns : List.of("cron-app-1", "cron-app-2")) {
-        kube.resource(
-                new NamespaceBuilder()
-                    .withNewMetadata()
-                    .withName(ns)
-                    .withLabels(ns.endsWith("1") ? Map.of("ecr-pull", "enabled") : Map.of())
-                    .endMetadata()
-                    .build())
-            .create();
-        kube.resource(
-                new ServiceAccountBuilder()
-                    .withNewMetadata()
-                    .withName("default")
-                    .withNamespace(ns)
-                    .endMetadata()
-                    .build())
-            .create();
+        TestCluster.namespace(
+            kube, ns, ns.endsWith("1") ? Map.of("ecr-pull", "enabled") : Map.of());
       }
 
       var run = runAsCronJob(sandbox, items, Map.of("ECR_REGISTRY", registry));

@@ -6,22 +6,20 @@ import static org.awaitility.Awaitility.await;
 import io.ecrsecret.aws.AwsClientSettings;
 import io.ecrsecret.kube.ManagedMarkers;
 import io.ecrsecret.operator.EcrSecretOperator;
-import io.ecrsecret.operator.OperatorConfig;
 import io.ecrsecret.operator.api.EcrPullSecret;
 import io.ecrsecret.sandbox.AwsPeer;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
 import io.ecrsecret.testing.MutableClock;
 import io.ecrsecret.testing.TestCluster;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.ecrsecret.testing.TestOperatorConfig;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,33 +38,15 @@ class AwsFaultDrillIT {
     String ns = "drill-" + fault;
     try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
       TestCluster.installCrds(kube, false);
-      kube.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-          .create();
-      kube.resource(
-              new ServiceAccountBuilder()
-                  .withNewMetadata()
-                  .withName("default")
-                  .withNamespace(ns)
-                  .endMetadata()
-                  .build())
-          .create();
+      TestCluster.namespace(kube, ns, Map.of());
       var clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
       Instant expiry = clock.instant().plus(Duration.ofHours(12));
       sandbox.aws().tokenExpiresAt(expiry);
       var config =
-          new OperatorConfig(
-              List.of(ns),
-              0,
-              0,
-              false,
-              "drill",
-              Optional.empty(),
-              List.of(),
-              true,
-              false,
-              Duration.ofSeconds(2),
-              Optional.of("drill"),
-              Duration.ofSeconds(1));
+          TestOperatorConfig.named("drill")
+              .watching(List.of(ns))
+              .maxReconcileInterval(Duration.ofSeconds(2))
+              .build();
       try (var client = sandbox.kubernetes().adminClient();
           var operator =
               EcrSecretOperator.start(

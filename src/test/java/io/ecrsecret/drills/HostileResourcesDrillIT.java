@@ -6,16 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.ecrsecret.aws.AwsClientSettings;
 import io.ecrsecret.operator.EcrSecretOperator;
-import io.ecrsecret.operator.OperatorConfig;
 import io.ecrsecret.operator.api.AwsIdentitySpec;
 import io.ecrsecret.operator.api.EcrPullSecret;
 import io.ecrsecret.operator.api.SecretReference;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
 import io.ecrsecret.testing.TestCluster;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.ecrsecret.testing.TestOperatorConfig;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
@@ -23,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -42,16 +39,7 @@ class HostileResourcesDrillIT {
     try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
       TestCluster.installCrds(kube, false);
       for (String ns : List.of("hostile", "good")) {
-        kube.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-            .create();
-        kube.resource(
-                new ServiceAccountBuilder()
-                    .withNewMetadata()
-                    .withName("default")
-                    .withNamespace(ns)
-                    .endMetadata()
-                    .build())
-            .create();
+        TestCluster.namespace(kube, ns, Map.of());
       }
       kube.resource(
               new SecretBuilder()
@@ -63,20 +51,7 @@ class HostileResourcesDrillIT {
                   .withStringData(Map.of(".dockerconfigjson", "{\"auths\":{}}"))
                   .build())
           .create();
-      var config =
-          new OperatorConfig(
-              List.of(),
-              0,
-              0,
-              false,
-              "hostile",
-              Optional.empty(),
-              List.of(),
-              true,
-              false,
-              Duration.ofHours(1),
-              Optional.of("hostile"),
-              Duration.ofSeconds(5));
+      var config = TestOperatorConfig.named("hostile").retryBackoff(Duration.ofSeconds(5)).build();
       try (var client = sandbox.kubernetes().adminClient();
           var operator =
               EcrSecretOperator.start(

@@ -8,8 +8,6 @@ import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
 import io.ecrsecret.testing.OperatorProcess;
 import io.ecrsecret.testing.TestCluster;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,21 +70,7 @@ class ProcessDrillIT {
       var leading = leader.equals("replica-a") ? a : b;
       var standby = leader.equals("replica-a") ? b : a;
 
-      kube.resource(
-              new NamespaceBuilder()
-                  .withNewMetadata()
-                  .withName("leader-drill")
-                  .endMetadata()
-                  .build())
-          .create();
-      kube.resource(
-              new ServiceAccountBuilder()
-                  .withNewMetadata()
-                  .withName("default")
-                  .withNamespace("leader-drill")
-                  .endMetadata()
-                  .build())
-          .create();
+      TestCluster.namespace(kube, "leader-drill", Map.of());
       kube.resource(pullSecret("first")).create();
       await()
           .atMost(Duration.ofSeconds(60))

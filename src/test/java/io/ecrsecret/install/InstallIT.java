@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.ecrsecret.aws.AwsClientSettings;
 import io.ecrsecret.operator.EcrSecretOperator;
-import io.ecrsecret.operator.OperatorConfig;
 import io.ecrsecret.operator.api.ClusterEcrPullSecret;
 import io.ecrsecret.operator.api.ClusterPullSecretSpec;
 import io.ecrsecret.operator.api.EcrPullSecret;
 import io.ecrsecret.operator.api.NamespaceSelectorSpec;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
+import io.ecrsecret.testing.TestOperatorConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -25,7 +25,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -145,19 +144,11 @@ class InstallIT {
             .toList();
     assertThat(watched.isEmpty()).as("installed as cluster-wide").isEqualTo(clusterWide);
     var config =
-        new OperatorConfig(
-            watched,
-            0,
-            0,
-            true,
-            "install-" + namespace,
-            Optional.of(operatorNamespace),
-            List.of(),
-            true,
-            true,
-            Duration.ofHours(1),
-            Optional.of("install-test"),
-            Duration.ofSeconds(1));
+        TestOperatorConfig.named("install-test")
+            .watching(watched)
+            .leaderElection("install-" + namespace, operatorNamespace)
+            .compat()
+            .build();
     String user = "system:serviceaccount:" + operatorNamespace + ":" + serviceAccount;
     try (KubernetesClient asOperator =
             sandbox

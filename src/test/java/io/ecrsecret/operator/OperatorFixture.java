@@ -6,11 +6,10 @@ import io.ecrsecret.operator.api.EcrPullSecret;
 import io.ecrsecret.operator.compat.ArgoHelmRepoSecret;
 import io.ecrsecret.operator.compat.MobbSecret;
 import io.ecrsecret.sandbox.Sandbox;
+import io.ecrsecret.testing.TestOperatorConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 
 /** Installs the CRDs from deploy/crds into the sandbox and runs the operator in this JVM. */
 final class OperatorFixture {
@@ -18,53 +17,26 @@ final class OperatorFixture {
   private OperatorFixture() {}
 
   static OperatorConfig testConfig() {
-    return new OperatorConfig(
-        List.of(),
-        0,
-        0,
-        false,
-        "ecr-secret-operator",
-        Optional.empty(),
-        List.of(),
-        true,
-        true,
-        Duration.ofHours(1),
-        Optional.of("test-operator"),
-        Duration.ofSeconds(1));
+    return TestOperatorConfig.named("ecr-secret-operator")
+        .identity("test-operator")
+        .compat()
+        .build();
   }
 
   static OperatorConfig leaderElected(String identity, String leaseName) {
-    var c = testConfig();
-    return new OperatorConfig(
-        c.watchNamespaces(),
-        0,
-        0,
-        true,
-        leaseName,
-        Optional.of("default"),
-        c.allowedRoleArns(),
-        true,
-        true,
-        c.maxReconcileInterval(),
-        Optional.of(identity),
-        c.retryBackoff());
+    return TestOperatorConfig.named(leaseName)
+        .leaderElection(leaseName, "default")
+        .identity(identity)
+        .compat()
+        .build();
   }
 
   static OperatorConfig reconcilingEvery(Duration interval) {
-    var c = testConfig();
-    return new OperatorConfig(
-        c.watchNamespaces(),
-        0,
-        0,
-        false,
-        c.leaseName(),
-        c.leaseNamespace(),
-        c.allowedRoleArns(),
-        true,
-        true,
-        interval,
-        c.identity(),
-        c.retryBackoff());
+    return TestOperatorConfig.named("ecr-secret-operator")
+        .identity("test-operator")
+        .compat()
+        .maxReconcileInterval(interval)
+        .build();
   }
 
   /** A counter or timer count from a Prometheus scrape (0 when absent). */

@@ -3,6 +3,7 @@ package io.ecrsecret.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ecrsecret.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -21,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -75,22 +75,7 @@ class SandboxPeersIT {
               .load(new ByteArrayInputStream(WIDGET_CRD.getBytes(StandardCharsets.UTF_8)))
               .item();
       client.resource(crd).serverSideApply();
-      client
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .withName("widgets.sandbox.test")
-          .waitUntilCondition(
-              c ->
-                  c != null
-                      && c.getStatus() != null
-                      && c.getStatus().getConditions().stream()
-                          .anyMatch(
-                              cond ->
-                                  cond.getType().equals("Established")
-                                      && cond.getStatus().equals("True")),
-              30,
-              TimeUnit.SECONDS);
+      TestCluster.awaitEstablished(client, "widgets.sandbox.test");
 
       var widgets =
           client.genericKubernetesResources("sandbox.test/v1", "Widget").inNamespace("default");

@@ -42,22 +42,25 @@ public final class TestCluster {
       }
     }
     for (String crd : names) {
-      kube.apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .withName(crd)
-          .waitUntilCondition(
-              c ->
-                  c != null
-                      && c.getStatus() != null
-                      && c.getStatus().getConditions().stream()
-                          .anyMatch(
-                              x ->
-                                  x.getType().equals("Established")
-                                      && x.getStatus().equals("True")),
-              30,
-              TimeUnit.SECONDS);
+      awaitEstablished(kube, crd);
     }
+  }
+
+  /** Waits until the API server serves the CRD of this name. */
+  public static void awaitEstablished(KubernetesClient kube, String crd) {
+    kube.apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName(crd)
+        .waitUntilCondition(
+            c ->
+                c != null
+                    && c.getStatus() != null
+                    && c.getStatus().getConditions().stream()
+                        .anyMatch(
+                            x -> x.getType().equals("Established") && x.getStatus().equals("True")),
+            30,
+            TimeUnit.SECONDS);
   }
 
   /** A namespace with the default service account a real cluster's controller would create. */

@@ -1,0 +1,80 @@
+package io.ecrsecret.testing;
+
+import io.ecrsecret.operator.OperatorConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An {@link OperatorConfig} for an operator run inside a test's JVM: ephemeral ports, no leader
+ * election, no compat kinds, identity and lease named after the test; each setter changes one
+ * field.
+ */
+public final class TestOperatorConfig {
+
+  private List<String> watchNamespaces = List.of();
+  private boolean leaderElection;
+  private String leaseName;
+  private Optional<String> leaseNamespace = Optional.empty();
+  private boolean compat;
+  private Duration maxReconcileInterval = Duration.ofHours(1);
+  private String identity;
+  private Duration retryBackoff = Duration.ofSeconds(1);
+
+  private TestOperatorConfig(String name) {
+    this.leaseName = name;
+    this.identity = name;
+  }
+
+  public static TestOperatorConfig named(String name) {
+    return new TestOperatorConfig(name);
+  }
+
+  public TestOperatorConfig watching(List<String> namespaces) {
+    this.watchNamespaces = namespaces;
+    return this;
+  }
+
+  public TestOperatorConfig leaderElection(String leaseName, String leaseNamespace) {
+    this.leaderElection = true;
+    this.leaseName = leaseName;
+    this.leaseNamespace = Optional.of(leaseNamespace);
+    return this;
+  }
+
+  public TestOperatorConfig compat() {
+    this.compat = true;
+    return this;
+  }
+
+  public TestOperatorConfig maxReconcileInterval(Duration interval) {
+    this.maxReconcileInterval = interval;
+    return this;
+  }
+
+  public TestOperatorConfig identity(String identity) {
+    this.identity = identity;
+    return this;
+  }
+
+  public TestOperatorConfig retryBackoff(Duration backoff) {
+    this.retryBackoff = backoff;
+    return this;
+  }
+
+  public OperatorConfig build() {
+    return new OperatorConfig(
+        watchNamespaces,
+        0,
+        0,
+        leaderElection,
+        leaseName,
+        leaseNamespace,
+        List.of(),
+        true,
+        compat,
+        maxReconcileInterval,
+        Optional.of(identity),
+        retryBackoff);
+  }
+}
