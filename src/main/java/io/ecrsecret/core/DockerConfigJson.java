@@ -97,6 +97,32 @@ public final class DockerConfigJson {
     return result;
   }
 
+  /**
+   * The registry hosts of a config that holds nothing but {@code auths}; empty when it holds more
+   * (other top-level fields) or is not a docker config, so that whoever asks reads it whole.
+   */
+  public static Optional<java.util.Set<String>> onlyAuthsHosts(String json) {
+    ObjectNode root;
+    try {
+      root = parseRoot(json);
+    } catch (InvalidDockerConfigException e) {
+      return Optional.empty();
+    }
+    var hosts = new java.util.TreeSet<String>();
+    var fields = root.fieldNames();
+    while (fields.hasNext()) {
+      if (!"auths".equals(fields.next())) {
+        return Optional.empty();
+      }
+    }
+    JsonNode auths = root.path("auths");
+    if (!auths.isMissingNode() && !auths.isObject()) {
+      return Optional.empty();
+    }
+    auths.fieldNames().forEachRemaining(hosts::add);
+    return Optional.of(hosts);
+  }
+
   private static String decodeAuth(String auth) {
     try {
       return new String(Base64.getDecoder().decode(auth), StandardCharsets.UTF_8);

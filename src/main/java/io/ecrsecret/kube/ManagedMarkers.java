@@ -24,6 +24,18 @@ public final class ManagedMarkers {
   /** Set on a secret that existed before and was taken over: on clean-up, only our part goes. */
   public static final String ADOPTED = PREFIX + "adopted";
 
+  /**
+   * A digest of what this program would write into an empty secret (its registries, tokens and
+   * format): when it still equals what the next refresh would write, the secret is current.
+   */
+  public static final String CONTENT_DIGEST = PREFIX + "content-digest";
+
+  /**
+   * A digest of the data as this program last wrote it: when the secret's data no longer has this
+   * digest, someone changed it, and it is written again.
+   */
+  public static final String DATA_DIGEST = PREFIX + "data-digest";
+
   public static boolean isManaged(HasMetadata resource) {
     Map<String, String> labels = resource.getMetadata().getLabels();
     return labels != null && MANAGED_BY.equals(labels.get(MANAGED_BY_LABEL));

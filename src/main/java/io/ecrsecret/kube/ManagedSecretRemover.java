@@ -49,6 +49,11 @@ public final class ManagedSecretRemover {
         .toList();
   }
 
+  /** A secret as the API server holds it now, or null. */
+  public Secret read(String namespace, String name) {
+    return client.secrets().inNamespace(namespace).withName(name).get();
+  }
+
   /** Removes one secret of ours and the links to it; returns what was done. */
   public String remove(Secret secret) {
     String ns = secret.getMetadata().getNamespace();

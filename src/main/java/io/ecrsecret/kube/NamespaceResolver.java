@@ -5,14 +5,15 @@ import io.ecrsecret.core.NamespaceSelection;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.net.HttpURLConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 
-/** Turns a {@link NamespaceSelection} into the namespaces that exist. */
+/**
+ * Turns a {@link NamespaceSelection} into the namespaces that exist, as the {@link ClusterState}
+ * knows them; only creating a missing namespace is a request of its own.
+ */
 public final class NamespaceResolver {
 
   /** The namespaces to write into, and the named ones that do not exist. */
@@ -27,15 +28,16 @@ public final class NamespaceResolver {
   /**
    * @param createMissing create namespaces that are named exactly and do not exist
    */
-  public Resolved resolve(NamespaceSelection selection, boolean createMissing, boolean dryRun) {
+  public Resolved resolve(
+      NamespaceSelection selection, boolean createMissing, boolean dryRun, ClusterState state) {
     var chosen = new TreeSet<String>();
     var missing = new ArrayList<String>();
     var terminating = new TreeSet<String>();
-    List<Namespace> all =
-        selection.onlyLiterals() ? List.of() : client.namespaces().list().getItems();
+    boolean globs = selection.include().stream().anyMatch(p -> !p.isLiteral());
+    List<Namespace> all = globs ? state.namespaces(Optional.empty()) : List.of();
     for (NamespacePattern pattern : selection.include()) {
       if (pattern.isLiteral()) {
-        Optional<Namespace> ns = read(pattern.text());
+        Optional<Namespace> ns = state.namespace(pattern.text());
         if (ns == null) {
           // not allowed to read Namespace objects (a namespace-scoped Role cannot grant it):
           // go ahead; writing into a namespace that does not exist fails and says so
@@ -68,27 +70,12 @@ public final class NamespaceResolver {
         .labelSelector()
         .ifPresent(
             selector ->
-                client
-                    .namespaces()
-                    .withLabelSelector(selector)
-                    .list()
-                    .getItems()
+                state
+                    .namespaces(Optional.of(selector))
                     .forEach(ns -> add(ns, chosen, terminating)));
     chosen.removeIf(selection::excluded);
     terminating.removeIf(selection::excluded);
     return new Resolved(List.copyOf(chosen), List.copyOf(missing), List.copyOf(terminating));
-  }
-
-  /** The namespace, empty if it does not exist, null if we may not read it. */
-  private Optional<Namespace> read(String name) {
-    try {
-      return Optional.ofNullable(client.namespaces().withName(name).get());
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == HttpURLConnection.HTTP_FORBIDDEN) {
-        return null;
-      }
-      throw e;
-    }
   }
 
   private static void add(Namespace ns, TreeSet<String> chosen, TreeSet<String> terminating) {

@@ -5,11 +5,15 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,8 +22,9 @@ import java.util.TreeMap;
 
 /**
  * Creates or updates one secret in place: never deleted and recreated, so no pod ever sees it
- * missing; written only when something changed; guarded by the resource version, so that a
- * concurrent change is re-read rather than overwritten; refused when it belongs to someone else.
+ * missing; written only when something changed, as decided from the {@link ClusterState}; guarded
+ * by the resource version, so that a concurrent change is re-read rather than overwritten; refused
+ * when it belongs to someone else.
  */
 public final class PullSecretWriter {
 
@@ -42,7 +47,10 @@ public final class PullSecretWriter {
   }
 
   /**
-   * Puts the content in place.
+   * Puts the content in place, deciding from the cluster state: a secret of ours that is current
+   * costs no request; one of ours that only needs our data is patched with the resource version the
+   * state holds (one request; a conflict reads it again); everything else (a secret someone else
+   * made, one holding entries of others, a type to check) is read first and merged into.
    *
    * @param owner what keeps the secret ({@code cli}, or a custom resource), recorded on it
    * @param adopt take over a secret that exists and is not marked as managed
@@ -55,13 +63,146 @@ public final class PullSecretWriter {
       SecretContent content,
       String owner,
       boolean adopt,
-      boolean dryRun) {
+      boolean dryRun,
+      ClusterState state) {
+    Map<String, String> fresh = encode(content.data(Optional.empty()));
+    String contentDigest = TrimmedObjects.digest(fresh);
+    Optional<Secret> known = state.managedSecret(namespace, name);
+    try {
+      if (known.isEmpty()) {
+        return create(namespace, name, content, owner, fresh, contentDigest, dryRun, state);
+      }
+      Secret cached = known.get();
+      if (current(cached, content, owner, contentDigest)) {
+        return new Written(Result.UNCHANGED, cached.getMetadata().getUid());
+      }
+      if (onlyOurData(cached, content, owner, fresh)) {
+        return patch(cached, content, owner, fresh, contentDigest, dryRun, state);
+      }
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      // it exists after all (not ours), or changed since the state saw it: read it and decide
+    }
+    return readAndApply(namespace, name, content, owner, adopt, dryRun, contentDigest, state);
+  }
+
+  /** Whether a secret of ours holds what we would write now, untouched since we wrote it. */
+  private static boolean current(
+      Secret cached, SecretContent content, String owner, String contentDigest) {
+    Map<String, String> annotations = nonNull(cached.getMetadata().getAnnotations());
+    Map<String, String> labels = nonNull(cached.getMetadata().getLabels());
+    return owner.equals(annotations.get(ManagedMarkers.OWNER))
+        && ManagedMarkers.isManaged(cached)
+        && Objects.equals(cached.getType(), content.type())
+        && contentDigest.equals(annotations.get(ManagedMarkers.CONTENT_DIGEST))
+        && Objects.equals(
+            annotations.get(ManagedMarkers.DATA_DIGEST),
+            annotations.get(TrimmedObjects.OBSERVED_DIGEST))
+        && content.annotations().entrySet().stream()
+            .allMatch(e -> e.getValue().equals(annotations.get(e.getKey())))
+        && content.labels().entrySet().stream()
+            .allMatch(e -> e.getValue().equals(labels.get(e.getKey())))
+        && owners(cached, content, true).equals(nonNull(cached.getMetadata().getOwnerReferences()));
+  }
+
+  /**
+   * Whether a secret of ours holds nothing but what we write: then what we write replaces its data
+   * whole, and it need not be read first.
+   */
+  private static boolean onlyOurData(
+      Secret cached, SecretContent content, String owner, Map<String, String> fresh) {
+    if (!owner.equals(ManagedMarkers.annotation(cached, ManagedMarkers.OWNER))
+        || !ManagedMarkers.isManaged(cached)
+        || !Objects.equals(cached.getType(), content.type())
+        || !fresh.keySet().containsAll(nonNull(cached.getData()).keySet())) {
+      return false;
+    }
+    String hosts = ManagedMarkers.annotation(cached, TrimmedObjects.OBSERVED_HOSTS);
+    if (hosts == null) {
+      return !fresh.containsKey(io.ecrsecret.core.DockerConfigJson.KEY)
+          || !nonNull(cached.getData()).containsKey(io.ecrsecret.core.DockerConfigJson.KEY);
+    }
+    if (hosts.equals(TrimmedObjects.UNKNOWN_HOSTS)) {
+      return false;
+    }
+    var ours = new java.util.HashSet<String>();
+    String wrote = ManagedMarkers.annotation(cached, ManagedMarkers.REGISTRIES);
+    if (wrote != null && !wrote.isBlank()) {
+      ours.addAll(Arrays.asList(wrote.split(",")));
+    }
+    String now = content.annotations().get(ManagedMarkers.REGISTRIES);
+    if (now != null && !now.isBlank()) {
+      ours.addAll(Arrays.asList(now.split(",")));
+    }
+    return hosts.isEmpty() || ours.containsAll(Arrays.asList(hosts.split(",")));
+  }
+
+  private Written patch(
+      Secret cached,
+      SecretContent content,
+      String owner,
+      Map<String, String> fresh,
+      String contentDigest,
+      boolean dryRun,
+      ClusterState state) {
+    if (dryRun) {
+      return new Written(Result.UPDATED, cached.getMetadata().getUid());
+    }
+    var metadata = new LinkedHashMap<String, Object>();
+    // the resource version makes the patch conditional: a secret changed meanwhile gives 409
+    metadata.put("resourceVersion", cached.getMetadata().getResourceVersion());
+    var labels = new TreeMap<String, String>(content.labels());
+    labels.put(ManagedMarkers.MANAGED_BY_LABEL, ManagedMarkers.MANAGED_BY);
+    metadata.put("labels", labels);
+    var annotations = new TreeMap<String, String>(content.annotations());
+    annotations.put(ManagedMarkers.OWNER, owner);
+    annotations.put(ManagedMarkers.CONTENT_DIGEST, contentDigest);
+    annotations.put(ManagedMarkers.DATA_DIGEST, contentDigest);
+    metadata.put("annotations", annotations);
+    List<OwnerReference> owners = owners(cached, content, true);
+    if (!owners.equals(nonNull(cached.getMetadata().getOwnerReferences()))) {
+      metadata.put("ownerReferences", owners);
+    }
+    var body = new LinkedHashMap<String, Object>();
+    body.put("metadata", metadata);
+    body.put("data", fresh);
+    Secret patched =
+        client
+            .secrets()
+            .inNamespace(cached.getMetadata().getNamespace())
+            .withName(cached.getMetadata().getName())
+            .patch(
+                PatchContext.of(PatchType.JSON_MERGE),
+                client.getKubernetesSerialization().asJson(body));
+    state.wrote(cached, patched);
+    return new Written(Result.UPDATED, patched.getMetadata().getUid());
+  }
+
+  private Written readAndApply(
+      String namespace,
+      String name,
+      SecretContent content,
+      String owner,
+      boolean adopt,
+      boolean dryRun,
+      String contentDigest,
+      ClusterState state) {
     for (int attempt = 1; ; attempt++) {
       Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
       try {
         return existing == null
-            ? create(namespace, name, content, owner, dryRun)
-            : update(existing, content, owner, adopt, dryRun);
+            ? create(
+                namespace,
+                name,
+                content,
+                owner,
+                encode(content.data(Optional.empty())),
+                contentDigest,
+                dryRun,
+                state)
+            : update(existing, content, owner, adopt, dryRun, contentDigest, state);
       } catch (KubernetesClientException e) {
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == ATTEMPTS) {
           throw e;
@@ -72,28 +213,45 @@ public final class PullSecretWriter {
   }
 
   private Written create(
-      String namespace, String name, SecretContent content, String owner, boolean dryRun) {
+      String namespace,
+      String name,
+      SecretContent content,
+      String owner,
+      Map<String, String> data,
+      String contentDigest,
+      boolean dryRun,
+      ClusterState state) {
+    var annotations = annotations(Map.of(), content, owner);
+    annotations.put(ManagedMarkers.CONTENT_DIGEST, contentDigest);
+    annotations.put(ManagedMarkers.DATA_DIGEST, TrimmedObjects.digest(data));
     Secret secret =
         new SecretBuilder()
             .withNewMetadata()
             .withNamespace(namespace)
             .withName(name)
             .withLabels(labels(Map.of(), content))
-            .withAnnotations(annotations(Map.of(), content, owner))
+            .withAnnotations(annotations)
             .withOwnerReferences(content.owner().map(List::of).orElse(List.of()))
             .endMetadata()
             .withType(content.type())
-            .withData(encode(content.data(Optional.empty())))
+            .withData(data)
             .build();
     if (dryRun) {
       return new Written(Result.CREATED, "");
     }
     Secret created = client.secrets().inNamespace(namespace).resource(secret).create();
+    state.wrote(null, created);
     return new Written(Result.CREATED, created.getMetadata().getUid());
   }
 
   private Written update(
-      Secret existing, SecretContent content, String owner, boolean adopt, boolean dryRun) {
+      Secret existing,
+      SecretContent content,
+      String owner,
+      boolean adopt,
+      boolean dryRun,
+      String contentDigest,
+      ClusterState state) {
     String where = existing.getMetadata().getNamespace() + "/" + existing.getMetadata().getName();
     String currentOwner = ManagedMarkers.annotation(existing, ManagedMarkers.OWNER);
     boolean ours = owner.equals(currentOwner);
@@ -137,6 +295,8 @@ public final class PullSecretWriter {
     if (!managed) {
       annotations.put(ManagedMarkers.ADOPTED, "true");
     }
+    annotations.put(ManagedMarkers.CONTENT_DIGEST, contentDigest);
+    annotations.put(ManagedMarkers.DATA_DIGEST, TrimmedObjects.digest(data));
     List<OwnerReference> owners = owners(existing, content, managed);
     if (data.equals(nonNull(existing.getData()))
         && owners.equals(nonNull(existing.getMetadata().getOwnerReferences()))
@@ -164,6 +324,7 @@ public final class PullSecretWriter {
             .inNamespace(existing.getMetadata().getNamespace())
             .resource(desired)
             .update();
+    state.wrote(TrimmedObjects.secret(existing), updated);
     return new Written(Result.UPDATED, updated.getMetadata().getUid());
   }
 

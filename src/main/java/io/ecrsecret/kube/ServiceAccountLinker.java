@@ -6,10 +6,15 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Adds a pull secret to service accounts' {@code imagePullSecrets}, keeping every link others made;
@@ -38,15 +43,54 @@ public final class ServiceAccountLinker {
     this.client = client;
   }
 
-  public boolean exists(String namespace, String serviceAccount) {
-    return client.serviceAccounts().inNamespace(namespace).withName(serviceAccount).get() != null;
-  }
-
   /**
+   * Links the secret, deciding from the cluster state: an account that has the links costs no
+   * request; one that lacks them is patched with the resource version the state holds (a conflict
+   * reads it again).
+   *
    * @param forBuilds also allow builds run as this account to use the secret (mount)
    */
   public Result link(
-      String namespace, String serviceAccount, String secret, boolean forBuilds, boolean dryRun) {
+      String namespace,
+      String serviceAccount,
+      String secret,
+      boolean forBuilds,
+      boolean dryRun,
+      ClusterState state) {
+    Optional<ServiceAccount> known = state.serviceAccount(namespace, serviceAccount);
+    if (known.isEmpty()) {
+      return Result.MISSING;
+    }
+    ServiceAccount changed = addLinks(known.get(), secret, forBuilds);
+    if (changed == null) {
+      return Result.ALREADY_LINKED;
+    }
+    if (dryRun) {
+      return Result.LINKED;
+    }
+    var body = new LinkedHashMap<String, Object>();
+    // the resource version makes the patch conditional: links added meanwhile give 409
+    body.put("metadata", Map.of("resourceVersion", known.get().getMetadata().getResourceVersion()));
+    body.put("imagePullSecrets", changed.getImagePullSecrets());
+    if (forBuilds) {
+      body.put("secrets", changed.getSecrets());
+    }
+    try {
+      ServiceAccount patched =
+          client
+              .serviceAccounts()
+              .inNamespace(namespace)
+              .withName(serviceAccount)
+              .patch(
+                  PatchContext.of(PatchType.JSON_MERGE),
+                  client.getKubernetesSerialization().asJson(body));
+      state.wrote(known.get(), patched);
+      return Result.LINKED;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+    }
     return change(
         namespace,
         serviceAccount,
@@ -94,6 +138,11 @@ public final class ServiceAccountLinker {
         }
       }
     }
+  }
+
+  /** Whether the account has the links {@link #link} would add. */
+  public static boolean isLinked(ServiceAccount sa, String secret, boolean forBuilds) {
+    return addLinks(sa, secret, forBuilds) == null;
   }
 
   /** The account with the links added, or null if it has them all. */

@@ -3,6 +3,7 @@ package io.ecrsecret.operator;
 import io.ecrsecret.aws.AwsIdentity;
 import io.ecrsecret.core.NamespacePattern;
 import io.ecrsecret.core.NamespaceSelection;
+import io.ecrsecret.kube.ServiceAccountLinker;
 import io.ecrsecret.operator.api.ClusterEcrPullSecret;
 import io.ecrsecret.operator.api.NamespaceSelectorSpec;
 import io.ecrsecret.operator.api.PullSecretStatus;
@@ -66,7 +67,8 @@ final class ClusterEcrPullSecretReconciler
 
   @Override
   boolean linksServiceAccount(ClusterEcrPullSecret resource, String serviceAccount) {
-    return true;
+    return serviceAccount.equals(ServiceAccountLinker.BUILDER)
+        || SpecMapping.serviceAccounts(resource.getSpec()).contains(serviceAccount);
   }
 
   @Override
@@ -80,7 +82,7 @@ final class ClusterEcrPullSecretReconciler
       EventSourceContext<ClusterEcrPullSecret> context) {
     var namespaces =
         InformerEventSourceConfiguration.from(Namespace.class, ClusterEcrPullSecret.class)
-            .withName("namespaces")
+            .withName(InformerClusterState.NAMESPACES)
             .withItemStore(TrimmedCache.namespaces())
             .withSecondaryToPrimaryMapper(
                 ns ->

@@ -86,6 +86,11 @@ abstract class CompatReconcilers<R extends CustomResource<?, CompatStatus>>
   }
 
   @Override
+  boolean linksServiceAccounts() {
+    return false;
+  }
+
+  @Override
   CompatStatus newStatus() {
     return new CompatStatus();
   }

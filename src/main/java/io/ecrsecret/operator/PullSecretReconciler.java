@@ -4,6 +4,7 @@ import io.ecrsecret.aws.AwsIdentity;
 import io.ecrsecret.kube.AwsKeysSecretReader;
 import io.ecrsecret.kube.ManagedMarkers;
 import io.ecrsecret.kube.ManagedSecretRemover;
+import io.ecrsecret.kube.ServiceAccountLinker;
 import io.ecrsecret.operator.api.PullSecretStatus;
 import io.ecrsecret.refresh.NamespaceOutcome;
 import io.ecrsecret.refresh.PullSecretRefresher;
@@ -90,6 +91,11 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
   /** The service accounts a namespace's link should be checked on (for the SA event source). */
   abstract boolean linksServiceAccount(R resource, String serviceAccount);
 
+  /** Whether the kind links service accounts at all (if not, it watches none). */
+  boolean linksServiceAccounts() {
+    return true;
+  }
+
   /** A new, empty status. */
   abstract S newStatus();
 
@@ -121,7 +127,11 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
       try {
         AwsIdentity identity = identity(resource);
         double jitter = Math.floorMod(resource.getMetadata().getUid().hashCode(), 1000) / 1000.0;
-        report = services.refresher().refresh(refreshSpec(resource, identity, owner, jitter));
+        var state =
+            InformerClusterState.of(resource, context, linksServiceAccounts(), clusterScoped());
+        RefreshSpec spec = refreshSpec(resource, identity, owner, jitter);
+        report = services.refresher().refresh(spec, state);
+        removeLeftBehind(owner, spec.secretName(), report, state);
         result = SyncResult.from(report, secretName(resource), clusterScoped());
       } catch (IdentityResolver.IdentityNotAllowedException e) {
         result = SyncResult.failed("IdentityNotAllowed", e.getMessage(), clusterScoped());
@@ -154,6 +164,40 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
   }
 
   abstract String secretName(R resource);
+
+  /**
+   * Removes the secrets this resource made that it no longer asks for: in a namespace that left its
+   * selection, or under a secret name it no longer uses. Decided from the cache; costs requests
+   * only where there is something to remove.
+   */
+  private void removeLeftBehind(
+      String owner, String secretName, RefreshReport report, InformerClusterState state) {
+    Set<String> served =
+        report.namespaces().stream()
+            .map(NamespaceOutcome::namespace)
+            .collect(java.util.stream.Collectors.toSet());
+    for (Secret cached : state.managedSecretsOf(owner)) {
+      String ns = cached.getMetadata().getNamespace();
+      String name = cached.getMetadata().getName();
+      if (served.contains(ns) && name.equals(secretName)) {
+        continue;
+      }
+      Secret secret = services.remover().read(ns, name);
+      if (secret == null
+          || !owner.equals(ManagedMarkers.annotation(secret, ManagedMarkers.OWNER))) {
+        continue;
+      }
+      String what = services.remover().remove(secret);
+      services.metrics().forget(ns, name);
+      log.info(
+          "Removed secret {}/{}: {} no longer {} it ({})",
+          ns,
+          name,
+          owner,
+          served.contains(ns) ? "names" : "selects namespace " + ns + " for",
+          what);
+    }
+  }
 
   private void record(String kind, RefreshReport report) {
     for (NamespaceOutcome n : report.namespaces()) {
@@ -289,18 +333,27 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
     // namespaced kinds watch their own namespaces (a Role-only install works); the cluster kind all
     var secrets =
         InformerEventSourceConfiguration.from(Secret.class, resourceClass())
-            .withName("managed-secrets")
+            .withName(InformerClusterState.SECRETS)
             .withItemStore(TrimmedCache.secrets())
             .withLabelSelector(ManagedMarkers.MANAGED_BY_LABEL + "=" + ManagedMarkers.MANAGED_BY)
             .withSecondaryToPrimaryMapper(s -> ownerIds(s, kind));
     var serviceAccounts =
         InformerEventSourceConfiguration.from(ServiceAccount.class, resourceClass())
-            .withName("service-accounts")
+            .withName(InformerClusterState.SERVICE_ACCOUNTS)
             .withItemStore(TrimmedCache.serviceAccounts())
+            // an account that has our link already needs nothing: a tenant annotating or
+            // relabelling its service accounts wakes no one
             .withSecondaryToPrimaryMapper(
                 sa ->
                     primariesFor(context, sa.getMetadata().getNamespace()).stream()
                         .filter(r -> linksServiceAccount(r, sa.getMetadata().getName()))
+                        .filter(
+                            r ->
+                                !ServiceAccountLinker.isLinked(
+                                    sa,
+                                    secretName(r),
+                                    ServiceAccountLinker.BUILDER.equals(
+                                        sa.getMetadata().getName())))
                         .map(ResourceID::fromResource)
                         .collect(java.util.stream.Collectors.toSet()));
     if (clusterScoped()) {
@@ -311,7 +364,9 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
       serviceAccounts.withNamespacesInheritedFromController();
     }
     sources.add(new InformerEventSource<>(secrets.build(), context));
-    sources.add(new InformerEventSource<>(serviceAccounts.build(), context));
+    if (linksServiceAccounts()) {
+      sources.add(new InformerEventSource<>(serviceAccounts.build(), context));
+    }
     sources.addAll(moreEventSources(context));
     return sources;
   }

@@ -5,6 +5,8 @@ import io.ecrsecret.aws.EcrTokenSource;
 import io.ecrsecret.core.RefreshPolicy;
 import io.ecrsecret.core.RegistryCredentials;
 import io.ecrsecret.core.RegistryRef;
+import io.ecrsecret.kube.ClusterState;
+import io.ecrsecret.kube.ListedClusterState;
 import io.ecrsecret.kube.NamespaceResolver;
 import io.ecrsecret.kube.PullSecretWriter;
 import io.ecrsecret.kube.SecretConflictException;
@@ -77,10 +79,20 @@ public final class PullSecretRefresher {
     this.restarter = new WorkloadRestarter(client);
   }
 
+  /** A refresh as a one-shot run does it: the state comes from a few listings. */
   public RefreshReport refresh(RefreshSpec spec) {
+    return refresh(spec, new ListedClusterState(client));
+  }
+
+  /**
+   * A refresh decided from this cluster state: a namespace whose secret and links are current costs
+   * no request.
+   */
+  public RefreshReport refresh(RefreshSpec spec, ClusterState state) {
     Instant now = clock.instant();
     List<String> hosts = spec.registries().stream().map(RegistryRef::host).toList();
-    var resolved = namespaces.resolve(spec.namespaces(), spec.createNamespaces(), spec.dryRun());
+    var resolved =
+        namespaces.resolve(spec.namespaces(), spec.createNamespaces(), spec.dryRun(), state);
     var outcomes = new ArrayList<NamespaceOutcome>();
     for (String missing : resolved.missing()) {
       outcomes.add(
@@ -124,8 +136,14 @@ public final class PullSecretRefresher {
         new PullSecretContent(
             spec.format(), byHost, spec.secretName(), argoUrl, expiresAt, spec.owningResource());
     Set<String> hostSet = Set.copyOf(hosts);
+    var accounts = new ArrayList<>(spec.serviceAccounts());
+    if (spec.builderLink() != RefreshSpec.BuilderLink.NEVER) {
+      accounts.add(ServiceAccountLinker.BUILDER);
+    }
+    state.prepare(resolved.namespaces(), accounts);
     outcomes.addAll(
-        inParallel(resolved.namespaces(), ns -> refreshNamespace(spec, ns, content, hostSet)));
+        inParallel(
+            resolved.namespaces(), ns -> refreshNamespace(spec, ns, content, hostSet, state)));
     outcomes.sort(java.util.Comparator.comparing(NamespaceOutcome::namespace));
     return report(spec, now, expiresAt, outcomes);
   }
@@ -207,11 +225,16 @@ public final class PullSecretRefresher {
   }
 
   private NamespaceOutcome refreshNamespace(
-      RefreshSpec spec, String ns, PullSecretContent content, Set<String> hosts) {
+      RefreshSpec spec,
+      String ns,
+      PullSecretContent content,
+      Set<String> hosts,
+      ClusterState state) {
     String result;
     try {
       var written =
-          writer.apply(ns, spec.secretName(), content, spec.owner(), spec.adopt(), spec.dryRun());
+          writer.apply(
+              ns, spec.secretName(), content, spec.owner(), spec.adopt(), spec.dryRun(), state);
       result = written.result().name().toLowerCase(java.util.Locale.ROOT);
       if (written.result() != PullSecretWriter.Result.UNCHANGED) {
         log.info(
@@ -248,7 +271,7 @@ public final class PullSecretRefresher {
     var healed = new ArrayList<String>();
     try {
       for (String sa : spec.serviceAccounts()) {
-        var linkResult = linker.link(ns, sa, spec.secretName(), false, spec.dryRun());
+        var linkResult = linker.link(ns, sa, spec.secretName(), false, spec.dryRun(), state);
         if (linkResult == ServiceAccountLinker.Result.MISSING) {
           problems.add(
               "service account "
@@ -264,11 +287,12 @@ public final class PullSecretRefresher {
           switch (spec.builderLink()) {
             case ALWAYS -> true;
             case NEVER -> false;
-            case AUTO -> linker.exists(ns, ServiceAccountLinker.BUILDER);
+            case AUTO -> state.serviceAccount(ns, ServiceAccountLinker.BUILDER).isPresent();
           };
       if (builder) {
         var linkResult =
-            linker.link(ns, ServiceAccountLinker.BUILDER, spec.secretName(), true, spec.dryRun());
+            linker.link(
+                ns, ServiceAccountLinker.BUILDER, spec.secretName(), true, spec.dryRun(), state);
         if (linkResult == ServiceAccountLinker.Result.MISSING) {
           problems.add(
               "service account " + ns + "/builder does not exist; builds cannot use the secret");

@@ -110,4 +110,14 @@ class DockerConfigJsonTest {
     assertThatThrownBy(() -> RegistryCredentials.fromAuthorizationToken(noColon, Instant.EPOCH))
         .hasMessageNotContaining("justapassword");
   }
+
+  @Test
+  void tellsTheHostsOfAConfigThatHoldsOnlyAuths() {
+    assertThat(DockerConfigJson.onlyAuthsHosts("{\"auths\":{\"b.io\":{},\"a.io\":{}}}"))
+        .contains(java.util.Set.of("a.io", "b.io"));
+    assertThat(DockerConfigJson.onlyAuthsHosts("{}")).contains(java.util.Set.of());
+    assertThat(DockerConfigJson.onlyAuthsHosts("{\"auths\":{},\"credsStore\":\"x\"}")).isEmpty();
+    assertThat(DockerConfigJson.onlyAuthsHosts("{\"auths\":[]}")).isEmpty();
+    assertThat(DockerConfigJson.onlyAuthsHosts("not json")).isEmpty();
+  }
 }
