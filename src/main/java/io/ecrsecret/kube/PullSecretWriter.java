@@ -172,7 +172,8 @@ public final class PullSecretWriter {
         client
             .secrets()
             .inNamespace(cached.getMetadata().getNamespace())
-            .withName(cached.getMetadata().getName())
+            // the patch is named by the cached object: no read before it
+            .resource(cached)
             .patch(
                 PatchContext.of(PatchType.JSON_MERGE),
                 client.getKubernetesSerialization().asJson(body));

@@ -80,7 +80,8 @@ public final class ServiceAccountLinker {
           client
               .serviceAccounts()
               .inNamespace(namespace)
-              .withName(serviceAccount)
+              // the patch is named by the cached object: no read before it
+              .resource(known.get())
               .patch(
                   PatchContext.of(PatchType.JSON_MERGE),
                   client.getKubernetesSerialization().asJson(body));
