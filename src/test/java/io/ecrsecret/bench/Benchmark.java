@@ -73,20 +73,51 @@ public final class Benchmark {
       System.setProperty("aws.secretAccessKey", env.get("AWS_SECRET_ACCESS_KEY"));
       System.setProperty("aws.region", env.get("AWS_REGION"));
       var bench = new Benchmark(sandbox, root);
-      bench.run();
+      int apiCostOnly = apiCostNamespaces(args);
+      if (apiCostOnly > 0) {
+        bench.runApiCost(apiCostOnly);
+      } else {
+        bench.run();
+      }
       bench.report(out, Duration.ofNanos(System.nanoTime() - started));
     }
     System.exit(0);
   }
 
+  /** {@code --api-cost N}: only the API-cost figures, at N namespaces (0: the whole benchmark). */
+  static int apiCostNamespaces(String[] args) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals("--api-cost")) {
+        return Integer.parseInt(args[i + 1]);
+      }
+    }
+    return 0;
+  }
+
   private void run() throws Exception {
     TestCluster.installCrds(kube, false);
     log("creating " + NAMESPACES + " namespaces with their default service accounts");
-    createNamespaces();
-    double bare = bareLoop();
+    createNamespaces(NAMESPACES);
+    double bare = bareLoop(NAMESPACES);
     operatorAtScale(bare);
     startUpAndIdleFootprint();
     recovery();
+    new ApiCost(sandbox, root, NAMESPACES).run(rows, json, bare);
+  }
+
+  private void runApiCost(int namespaces) throws Exception {
+    TestCluster.installCrds(kube, false);
+    log(String.format("creating %,d namespaces with their default service accounts", namespaces));
+    createNamespaces(namespaces);
+    double bare = bareLoop(namespaces);
+    rows.add(
+        new Row(
+            "Bare create loop, same client",
+            namespaces + " secrets",
+            fmt(bare) + " s",
+            "ceiling",
+            "-"));
+    new ApiCost(sandbox, root, namespaces).run(rows, json, bare);
   }
 
   // ---- 1, 2, 3, 4: the operator process at scale ----
@@ -376,9 +407,21 @@ public final class Benchmark {
     var before = versions("bench-recovery");
     sandbox.aws().resetRequestCounts();
     double reconcilesBefore = reconciles(operator);
-    for (int step = 0; step < 12; step++) { // 60 simulated minutes, 5 at a time
-      clock.advance(Duration.ofMinutes(5));
-      Thread.sleep(5_000);
+    var apiCost = new ApiCost(sandbox, root, NAMESPACES);
+    ApiCost.Cost requests;
+    try {
+      requests =
+          apiCost.measure(
+              () -> {
+                for (int step = 0; step < 12; step++) { // 60 simulated minutes, 5 at a time
+                  clock.advance(Duration.ofMinutes(5));
+                  Thread.sleep(5_000);
+                }
+              });
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      apiCost.close();
     }
     var after = versions("bench-recovery");
     double reconciles = reconciles(operator) - reconcilesBefore;
@@ -395,6 +438,14 @@ public final class Benchmark {
             "0",
             ok(statusWrites == 0)));
     rows.add(new Row("Steady state: AWS calls", "simulated hour", "" + calls, "0", ok(calls == 0)));
+    rows.add(
+        new Row(
+            "API requests: simulated idle hour",
+            "apiserver_request_total",
+            requests.total() + " (" + requests + ")",
+            "0",
+            ok(requests.total() == 0)));
+    json.put("simulatedHourApiRequests", requests.requests());
     json.put("simulatedHourSecretWrites", writes);
     json.put("simulatedHourStatusWrites", statusWrites);
     json.put("simulatedHourAwsCalls", calls);
@@ -412,10 +463,10 @@ public final class Benchmark {
 
   // ---- helpers ----
 
-  private double bareLoop() {
-    log("bare loop: creating " + NAMESPACES + " secrets one after the other with the same client");
+  private double bareLoop(int namespaces) {
+    log("bare loop: creating " + namespaces + " secrets one after the other with the same client");
     long t0 = System.nanoTime();
-    for (int i = 0; i < NAMESPACES; i++) {
+    for (int i = 0; i < namespaces; i++) {
       kube.resource(
               new SecretBuilder()
                   .withNewMetadata()
@@ -429,11 +480,11 @@ public final class Benchmark {
     return seconds(t0);
   }
 
-  private void createNamespaces() throws Exception {
+  private void createNamespaces(int namespaces) throws Exception {
     var pool = Executors.newFixedThreadPool(8);
     try {
       var futures =
-          IntStream.range(0, NAMESPACES)
+          IntStream.range(0, namespaces)
               .mapToObj(
                   i ->
                       pool.submit(() -> TestCluster.namespace(kube, ns(i), Map.of("bench", "yes"))))
@@ -515,8 +566,8 @@ public final class Benchmark {
         .count();
   }
 
-  private static String ns(int i) {
-    return String.format("bench-%04d", i);
+  static String ns(int i) {
+    return String.format("bench-%05d", i);
   }
 
   private static void await(Duration timeout, BooleanSupplier condition)
@@ -538,7 +589,7 @@ public final class Benchmark {
     return String.format("%.2f", d);
   }
 
-  private static String mib(long bytes) {
+  static String mib(long bytes) {
     return String.format("%.1f MiB", bytes / 1048576.0);
   }
 
@@ -546,7 +597,7 @@ public final class Benchmark {
     return met ? "yes" : "NO";
   }
 
-  private static void log(String message) {
+  static void log(String message) {
     System.err.println("bench: " + message);
   }
 
