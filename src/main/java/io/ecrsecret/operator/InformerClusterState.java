@@ -16,8 +16,10 @@ import java.util.Optional;
 
 /**
  * The cluster state of one reconcile, answered from the controller's informer caches: deciding
- * costs no request. Writes are put into the caches at once (and the events they cause are not
- * delivered back to us), so the next reconcile sees them even before the watch does.
+ * costs no request. Objects come out in the {@link TrimmedObjects} form (the caches of a
+ * cluster-wide install hold only that; those of a namespace-list install hold whole objects).
+ * Writes are put into the caches at once (and the events they cause are not delivered back to us),
+ * so the next reconcile sees them even before the watch does.
  */
 final class InformerClusterState implements ClusterState {
 
@@ -79,19 +81,22 @@ final class InformerClusterState implements ClusterState {
 
   @Override
   public Optional<Secret> managedSecret(String namespace, String name) {
-    return secrets.get(new ResourceID(name, namespace));
+    return secrets.get(new ResourceID(name, namespace)).map(TrimmedObjects::secret);
   }
 
   @Override
   public List<Secret> managedSecretsOf(String owner) {
     return secrets
         .list(s -> owner.equals(ManagedMarkers.annotation(s, ManagedMarkers.OWNER)))
+        .map(TrimmedObjects::secret)
         .toList();
   }
 
   @Override
   public Optional<ServiceAccount> serviceAccount(String namespace, String name) {
-    return serviceAccounts.flatMap(source -> source.get(new ResourceID(name, namespace)));
+    return serviceAccounts
+        .flatMap(source -> source.get(new ResourceID(name, namespace)))
+        .map(TrimmedObjects::serviceAccount);
   }
 
   @Override

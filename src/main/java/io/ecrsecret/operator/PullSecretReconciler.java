@@ -334,13 +334,11 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
     var secrets =
         InformerEventSourceConfiguration.from(Secret.class, resourceClass())
             .withName(InformerClusterState.SECRETS)
-            .withItemStore(TrimmedCache.secrets())
             .withLabelSelector(ManagedMarkers.MANAGED_BY_LABEL + "=" + ManagedMarkers.MANAGED_BY)
             .withSecondaryToPrimaryMapper(s -> ownerIds(s, kind));
     var serviceAccounts =
         InformerEventSourceConfiguration.from(ServiceAccount.class, resourceClass())
             .withName(InformerClusterState.SERVICE_ACCOUNTS)
-            .withItemStore(TrimmedCache.serviceAccounts())
             // an account that has our link already needs nothing: a tenant annotating or
             // relabelling its service accounts wakes no one
             .withSecondaryToPrimaryMapper(
@@ -356,12 +354,18 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
                                         sa.getMetadata().getName())))
                         .map(ResourceID::fromResource)
                         .collect(java.util.stream.Collectors.toSet()));
-    if (clusterScoped()) {
-      secrets.withWatchAllNamespaces();
-      serviceAccounts.withWatchAllNamespaces();
+    var watched = services.config().watchNamespaces();
+    if (clusterScoped() || watched.isEmpty()) {
+      secrets.withWatchAllNamespaces().withItemStore(TrimmedCache.secrets());
+      serviceAccounts.withWatchAllNamespaces().withItemStore(TrimmedCache.serviceAccounts());
     } else {
-      secrets.withNamespacesInheritedFromController();
-      serviceAccounts.withNamespacesInheritedFromController();
+      // one informer per namespace here, and an item store would be shared by all of them (each
+      // one's relist would drop the others' objects): these caches hold whole objects, trimmed
+      // when read (InformerClusterState); a namespace list is small
+      // named, not inherited: the controller's namespaces are set by an overrider after the
+      // event sources are configured, and the caches are what reconciles decide from
+      secrets.withNamespaces(Set.copyOf(watched));
+      serviceAccounts.withNamespaces(Set.copyOf(watched));
     }
     sources.add(new InformerEventSource<>(secrets.build(), context));
     if (linksServiceAccounts()) {
