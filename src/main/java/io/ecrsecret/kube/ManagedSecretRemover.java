@@ -30,47 +30,32 @@ public final class ManagedSecretRemover {
     this.linker = new ServiceAccountLinker(client);
   }
 
-  /** The secrets kept by this owner, in one namespace or (empty) all. */
-  public List<Secret> secretsOf(String owner, Optional<String> namespace) {
-    var secrets =
-        namespace.isPresent()
-            ? client
-                .secrets()
-                .inNamespace(namespace.get())
-                .withLabel(ManagedMarkers.MANAGED_BY_LABEL, ManagedMarkers.MANAGED_BY)
-                .list()
-            : client
-                .secrets()
-                .inAnyNamespace()
-                .withLabel(ManagedMarkers.MANAGED_BY_LABEL, ManagedMarkers.MANAGED_BY)
-                .list();
-    return secrets.getItems().stream()
-        .filter(s -> owner.equals(ManagedMarkers.annotation(s, ManagedMarkers.OWNER)))
-        .toList();
-  }
-
-  /** A secret as the API server holds it now, or null. */
-  public Secret read(String namespace, String name) {
-    return client.secrets().inNamespace(namespace).withName(name).get();
-  }
-
-  /** Removes one secret of ours and the links to it; returns what was done. */
-  public String remove(Secret secret) {
-    String ns = secret.getMetadata().getNamespace();
-    String name = secret.getMetadata().getName();
-    for (ServiceAccount sa : client.serviceAccounts().inNamespace(ns).list().getItems()) {
+  /**
+   * Removes one secret of ours and our links to it, deciding from the cluster state: the accounts
+   * that link it are patched (conditional on their cached resource version), a secret we created is
+   * deleted without a read; only an adopted one is read, to give back what it held. Returns what
+   * was done.
+   */
+  public String remove(Secret cached, ClusterState state) {
+    String ns = cached.getMetadata().getNamespace();
+    String name = cached.getMetadata().getName();
+    for (ServiceAccount sa : state.serviceAccounts(ns)) {
       boolean linked =
           (sa.getImagePullSecrets() != null
                   && sa.getImagePullSecrets().stream().anyMatch(r -> name.equals(r.getName())))
               || (sa.getSecrets() != null
                   && sa.getSecrets().stream().anyMatch(r -> name.equals(r.getName())));
       if (linked) {
-        linker.unlink(ns, sa.getMetadata().getName(), name);
+        linker.unlink(ns, sa.getMetadata().getName(), name, state);
       }
     }
-    if (!"true".equals(ManagedMarkers.annotation(secret, ManagedMarkers.ADOPTED))) {
+    if (!"true".equals(ManagedMarkers.annotation(cached, ManagedMarkers.ADOPTED))) {
       client.secrets().inNamespace(ns).withName(name).delete();
       return "deleted";
+    }
+    Secret secret = client.secrets().inNamespace(ns).withName(name).get();
+    if (secret == null) {
+      return "already gone";
     }
     String registries = ManagedMarkers.annotation(secret, ManagedMarkers.REGISTRIES);
     Map<String, String> data =

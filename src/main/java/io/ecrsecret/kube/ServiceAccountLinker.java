@@ -68,29 +68,8 @@ public final class ServiceAccountLinker {
     if (dryRun) {
       return Result.LINKED;
     }
-    var body = new LinkedHashMap<String, Object>();
-    // the resource version makes the patch conditional: links added meanwhile give 409
-    body.put("metadata", Map.of("resourceVersion", known.get().getMetadata().getResourceVersion()));
-    body.put("imagePullSecrets", changed.getImagePullSecrets());
-    if (forBuilds) {
-      body.put("secrets", changed.getSecrets());
-    }
-    try {
-      ServiceAccount patched =
-          client
-              .serviceAccounts()
-              .inNamespace(namespace)
-              // the patch is named by the cached object: no read before it
-              .resource(known.get())
-              .patch(
-                  PatchContext.of(PatchType.JSON_MERGE),
-                  client.getKubernetesSerialization().asJson(body));
-      state.wrote(known.get(), patched);
+    if (patched(namespace, serviceAccount, known.get(), changed, forBuilds, state)) {
       return Result.LINKED;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-        throw e;
-      }
     }
     return change(
         namespace,
@@ -101,7 +80,19 @@ public final class ServiceAccountLinker {
         Result.ALREADY_LINKED);
   }
 
-  public Result unlink(String namespace, String serviceAccount, String secret) {
+  /** Removes our links to the secret, deciding from the cluster state as {@link #link} does. */
+  public Result unlink(String namespace, String serviceAccount, String secret, ClusterState state) {
+    Optional<ServiceAccount> known = state.serviceAccount(namespace, serviceAccount);
+    if (known.isEmpty()) {
+      return Result.MISSING;
+    }
+    ServiceAccount changed = removeLinks(known.get(), secret);
+    if (changed == null) {
+      return Result.NOT_LINKED;
+    }
+    if (patched(namespace, serviceAccount, known.get(), changed, true, state)) {
+      return Result.UNLINKED;
+    }
     return change(
         namespace,
         serviceAccount,
@@ -109,6 +100,44 @@ public final class ServiceAccountLinker {
         sa -> removeLinks(sa, secret),
         Result.UNLINKED,
         Result.NOT_LINKED);
+  }
+
+  /**
+   * Patches the account's links to those of {@code changed}, conditional on the cached resource
+   * version; false if it changed meanwhile (409).
+   */
+  private boolean patched(
+      String namespace,
+      String serviceAccount,
+      ServiceAccount cached,
+      ServiceAccount changed,
+      boolean mounts,
+      ClusterState state) {
+    var body = new LinkedHashMap<String, Object>();
+    // the resource version makes the patch conditional: links changed meanwhile give 409
+    body.put("metadata", Map.of("resourceVersion", cached.getMetadata().getResourceVersion()));
+    body.put("imagePullSecrets", changed.getImagePullSecrets());
+    if (mounts) {
+      body.put("secrets", changed.getSecrets());
+    }
+    try {
+      ServiceAccount patched =
+          client
+              .serviceAccounts()
+              .inNamespace(namespace)
+              // the patch is named by the cached object: no read before it
+              .resource(cached)
+              .patch(
+                  PatchContext.of(PatchType.JSON_MERGE),
+                  client.getKubernetesSerialization().asJson(body));
+      state.wrote(cached, patched);
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      return false;
+    }
   }
 
   private Result change(

@@ -176,26 +176,24 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
         report.namespaces().stream()
             .map(NamespaceOutcome::namespace)
             .collect(java.util.stream.Collectors.toSet());
-    for (Secret cached : state.managedSecretsOf(owner)) {
-      String ns = cached.getMetadata().getNamespace();
-      String name = cached.getMetadata().getName();
-      if (served.contains(ns) && name.equals(secretName)) {
-        continue;
-      }
-      Secret secret = services.remover().read(ns, name);
-      if (secret == null
-          || !owner.equals(ManagedMarkers.annotation(secret, ManagedMarkers.OWNER))) {
-        continue;
-      }
-      String what = services.remover().remove(secret);
-      services.metrics().forget(ns, name);
+    var leftBehind =
+        state.managedSecretsOf(owner).stream()
+            .filter(
+                s ->
+                    !served.contains(s.getMetadata().getNamespace())
+                        || !s.getMetadata().getName().equals(secretName))
+            .toList();
+    for (var removed : services.refresher().remove(leftBehind, services.remover(), state)) {
+      services.metrics().forget(removed.namespace(), removed.name());
       log.info(
           "Removed secret {}/{}: {} no longer {} it ({})",
-          ns,
-          name,
+          removed.namespace(),
+          removed.name(),
           owner,
-          served.contains(ns) ? "names" : "selects namespace " + ns + " for",
-          what);
+          served.contains(removed.namespace())
+              ? "names"
+              : "selects namespace " + removed.namespace() + " for",
+          removed.what());
     }
   }
 
@@ -307,19 +305,16 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
   @Override
   public DeleteControl cleanup(R resource, Context<R> context) {
     String owner = ownerOf(resource);
-    Optional<String> namespace =
-        clusterScoped() ? Optional.empty() : Optional.of(resource.getMetadata().getNamespace());
-    for (Secret secret : services.remover().secretsOf(owner, namespace)) {
-      String what = services.remover().remove(secret);
-      services
-          .metrics()
-          .forget(secret.getMetadata().getNamespace(), secret.getMetadata().getName());
+    var state = InformerClusterState.of(resource, context, linksServiceAccounts(), clusterScoped());
+    var secrets = state.managedSecretsOf(owner);
+    for (var removed : services.refresher().remove(secrets, services.remover(), state)) {
+      services.metrics().forget(removed.namespace(), removed.name());
       log.info(
           "Removed secret {}/{} of deleted {}: {}",
-          secret.getMetadata().getNamespace(),
-          secret.getMetadata().getName(),
+          removed.namespace(),
+          removed.name(),
           owner,
-          what);
+          removed.what());
     }
     consecutiveFailures.remove(resource.getMetadata().getUid());
     announced.remove(resource.getMetadata().getUid());

@@ -7,11 +7,13 @@ import io.ecrsecret.core.RegistryCredentials;
 import io.ecrsecret.core.RegistryRef;
 import io.ecrsecret.kube.ClusterState;
 import io.ecrsecret.kube.ListedClusterState;
+import io.ecrsecret.kube.ManagedSecretRemover;
 import io.ecrsecret.kube.NamespaceResolver;
 import io.ecrsecret.kube.PullSecretWriter;
 import io.ecrsecret.kube.SecretConflictException;
 import io.ecrsecret.kube.ServiceAccountLinker;
 import io.ecrsecret.kube.WorkloadRestarter;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
@@ -152,14 +154,13 @@ public final class PullSecretRefresher {
    * Serves each namespace on the fan-out pool, with the caller's logging context (the resource
    * being reconciled), and waits for all of them.
    */
-  private List<NamespaceOutcome> inParallel(
-      List<String> namespaces, Function<String, NamespaceOutcome> serve) {
+  private <T, R> List<R> inParallel(List<T> namespaces, Function<T, R> serve) {
     if (namespaces.size() < 2) {
       return namespaces.stream().map(serve).toList();
     }
     Map<String, String> context = MDC.getCopyOfContextMap();
-    var futures = new ArrayList<Future<NamespaceOutcome>>(namespaces.size());
-    for (String ns : namespaces) {
+    var futures = new ArrayList<Future<R>>(namespaces.size());
+    for (T ns : namespaces) {
       futures.add(
           fanOut.submit(
               () -> {
@@ -173,7 +174,7 @@ public final class PullSecretRefresher {
                 }
               }));
     }
-    var outcomes = new ArrayList<NamespaceOutcome>(namespaces.size());
+    var outcomes = new ArrayList<R>(namespaces.size());
     try {
       for (var future : futures) {
         outcomes.add(future.get());
@@ -190,6 +191,24 @@ public final class PullSecretRefresher {
       throw new IllegalStateException(e.getCause());
     }
     return outcomes;
+  }
+
+  /** What {@link #remove} did to one secret. */
+  public record Removed(String namespace, String name, String what) {}
+
+  /**
+   * Removes secrets of ours and our links to them (the owner is gone, or no longer asks for them),
+   * on the same bounded pool as the writes, deciding from the cluster state.
+   */
+  public List<Removed> remove(
+      List<Secret> secrets, ManagedSecretRemover remover, ClusterState state) {
+    return inParallel(
+        secrets,
+        s ->
+            new Removed(
+                s.getMetadata().getNamespace(),
+                s.getMetadata().getName(),
+                remover.remove(s, state)));
   }
 
   private static ExecutorService fanOutPool() {

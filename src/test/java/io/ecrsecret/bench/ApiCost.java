@@ -313,10 +313,21 @@ final class ApiCost implements AutoCloseable {
               "fullRefreshSeconds", refresh.seconds(),
               "rssBytes", rss,
               "heapUsedBytes", (long) heap));
+      Benchmark.log("deleting the resource: the operator removes its " + secrets + " secrets");
+      long d0 = System.nanoTime();
       driver.resources(ClusterEcrPullSecret.class).withName("bench-cost").delete();
       await(
           Duration.ofMinutes(10),
           () -> driver.resources(ClusterEcrPullSecret.class).withName("bench-cost").get() == null);
+      double deletion = (System.nanoTime() - d0) / 1e9;
+      rows.add(
+          new Benchmark.Row(
+              "Deletion: all secrets and links removed",
+              secrets + " secrets",
+              String.format("%.1f s", deletion),
+              "-",
+              "-"));
+      json.put("deletionSeconds" + namespaces, deletion);
     } finally {
       sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
       close();
