@@ -1,8 +1,17 @@
 package io.ecrsecret.aws;
 
 import io.ecrsecret.core.RegistryCredentials;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -10,6 +19,8 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.AuthorizationData;
@@ -18,30 +29,75 @@ import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
- * Gets ECR tokens from AWS with the SDK v2: one client per (identity, region), kept for reuse;
- * roles assumed through STS in turn, their sessions renewed by the SDK before they expire.
+ * Gets ECR tokens from AWS with the SDK v2: one client per (identity, region), reused while it is
+ * in use; roles assumed through STS in turn, their sessions renewed by the SDK before they expire.
+ *
+ * <p>Whatever tenants create, what this holds is bounded: at most {@link #MAX_CLIENTS} clients, the
+ * least recently used closed first, and none kept once unused for {@link #IDLE}; a client whose
+ * call failed is closed at once (made-up or rotated keys leave nothing behind). All clients share
+ * one HTTP client and one small scheduler, so a client costs no threads of its own.
  */
 public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
 
+  /** Clients kept at most, over all identities and regions. */
+  public static final int MAX_CLIENTS = 64;
+
+  /** A client unused this long is closed. */
+  public static final Duration IDLE = Duration.ofHours(13);
+
   private final AwsClientSettings settings;
-  private final Map<String, AwsCredentialsProvider> credentials = new ConcurrentHashMap<>();
-  private final Map<String, EcrClient> clients = new ConcurrentHashMap<>();
+  private final Clock clock;
+  private final SdkHttpClient http = UrlConnectionHttpClient.create();
+  private final ScheduledExecutorService scheduler = scheduler();
   private final LongAdder tokenRequests = new LongAdder();
 
+  /** Access order: the first entry is the least recently used. Guarded by itself. */
+  private final LinkedHashMap<String, Client> clients = new LinkedHashMap<>(16, 0.75f, true);
+
+  /** An ECR client and what it was built on, closed together. */
+  private static final class Client {
+    private final EcrClient ecr;
+    private final List<SdkAutoCloseable> parts;
+    private Instant lastUsed;
+
+    Client(EcrClient ecr, List<SdkAutoCloseable> parts, Instant lastUsed) {
+      this.ecr = ecr;
+      this.parts = parts;
+      this.lastUsed = lastUsed;
+    }
+
+    EcrClient ecr() {
+      return ecr;
+    }
+
+    void close() {
+      ecr.close();
+      parts.forEach(SdkAutoCloseable::close);
+    }
+  }
+
   public AwsEcrTokenSource(AwsClientSettings settings) {
+    this(settings, Clock.systemUTC());
+  }
+
+  public AwsEcrTokenSource(AwsClientSettings settings, Clock clock) {
     this.settings = settings;
+    this.clock = clock;
   }
 
   @Override
-  public RegistryCredentials token(
-      AwsIdentity identity, String region, java.time.Duration validFor) {
+  public RegistryCredentials token(AwsIdentity identity, String region, Duration validFor) {
+    String key = identity.cacheKey() + "@" + region;
+    Client client = client(key, identity, region);
     try {
       tokenRequests.increment();
-      EcrClient client = clients.computeIfAbsent(key(identity, region), k -> ecr(identity, region));
-      AuthorizationData data = client.getAuthorizationToken().authorizationData().get(0);
+      AuthorizationData data = client.ecr().getAuthorizationToken().authorizationData().get(0);
       return RegistryCredentials.fromAuthorizationToken(
           data.authorizationToken(), data.expiresAt());
     } catch (RuntimeException e) {
+      // a failed identity is not kept: the next call builds a fresh client (a few objects, no
+      // request), and made-up keys cannot pile up clients
+      discard(key, client);
       throw AwsFailures.explain(e, identity, region, "ecr:GetAuthorizationToken");
     }
   }
@@ -51,12 +107,88 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
     return tokenRequests.sum();
   }
 
-  private EcrClient ecr(AwsIdentity identity, String region) {
-    return EcrClient.builder()
-        .region(Region.of(region))
-        .credentialsProvider(provider(identity, region))
-        .overrideConfiguration(overrides())
-        .build();
+  /** How many clients are kept now. */
+  public int clients() {
+    synchronized (clients) {
+      return clients.size();
+    }
+  }
+
+  private Client client(String key, AwsIdentity identity, String region) {
+    var evicted = new ArrayList<Client>();
+    Client client;
+    synchronized (clients) {
+      Instant now = clock.instant();
+      for (Iterator<Client> it = clients.values().iterator(); it.hasNext(); ) {
+        Client c = it.next();
+        if (c.lastUsed.plus(IDLE).isBefore(now)) {
+          it.remove();
+          evicted.add(c);
+        }
+      }
+      client = clients.get(key);
+      if (client == null) {
+        client = build(identity, region);
+        clients.put(key, client);
+        while (clients.size() > MAX_CLIENTS) {
+          var eldest = clients.entrySet().iterator();
+          evicted.add(eldest.next().getValue());
+          eldest.remove();
+        }
+      }
+      client.lastUsed = now;
+    }
+    evicted.forEach(Client::close);
+    return client;
+  }
+
+  private void discard(String key, Client client) {
+    synchronized (clients) {
+      if (!clients.remove(key, client)) {
+        return;
+      }
+    }
+    client.close();
+  }
+
+  private Client build(AwsIdentity identity, String region) {
+    var parts = new ArrayList<SdkAutoCloseable>();
+    AwsCredentialsProvider current = base(identity.base());
+    if (current instanceof SdkAutoCloseable closeable) {
+      parts.add(closeable);
+    }
+    for (AwsIdentity.RoleHop role : identity.roles()) {
+      StsClient sts =
+          StsClient.builder()
+              .region(Region.of(region))
+              .credentialsProvider(current)
+              .httpClient(http)
+              .overrideConfiguration(overrides())
+              .build();
+      parts.add(sts);
+      StsAssumeRoleCredentialsProvider assumed =
+          StsAssumeRoleCredentialsProvider.builder()
+              .stsClient(sts)
+              .refreshRequest(
+                  r -> {
+                    r.roleArn(role.roleArn())
+                        .roleSessionName(role.sessionName())
+                        .durationSeconds((int) role.duration().toSeconds());
+                    role.externalId().ifPresent(r::externalId);
+                  })
+              .asyncCredentialUpdateEnabled(false)
+              .build();
+      parts.add(assumed);
+      current = assumed;
+    }
+    EcrClient ecr =
+        EcrClient.builder()
+            .region(Region.of(region))
+            .credentialsProvider(current)
+            .httpClient(http)
+            .overrideConfiguration(overrides())
+            .build();
+    return new Client(ecr, List.copyOf(parts), clock.instant());
   }
 
   private ClientOverrideConfiguration overrides() {
@@ -64,37 +196,23 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
         .retryStrategy(b -> b.maxAttempts(settings.maxAttempts()))
         .apiCallAttemptTimeout(settings.attemptTimeout())
         .apiCallTimeout(settings.callTimeout())
+        // shared: the SDK would otherwise start a scheduler (with its threads) per client
+        .scheduledExecutorService(scheduler)
         .build();
   }
 
-  /** The credentials of an identity: its base, then each role assumed with the previous one. */
-  private AwsCredentialsProvider provider(AwsIdentity identity, String region) {
-    return credentials.computeIfAbsent(
-        key(identity, region),
-        k -> {
-          AwsCredentialsProvider current = base(identity.base());
-          for (AwsIdentity.RoleHop role : identity.roles()) {
-            StsClient sts =
-                StsClient.builder()
-                    .region(Region.of(region))
-                    .credentialsProvider(current)
-                    .overrideConfiguration(overrides())
-                    .build();
-            current =
-                StsAssumeRoleCredentialsProvider.builder()
-                    .stsClient(sts)
-                    .refreshRequest(
-                        r -> {
-                          r.roleArn(role.roleArn())
-                              .roleSessionName(role.sessionName())
-                              .durationSeconds((int) role.duration().toSeconds());
-                          role.externalId().ifPresent(r::externalId);
-                        })
-                    .asyncCredentialUpdateEnabled(false)
-                    .build();
-          }
-          return current;
-        });
+  private static ScheduledExecutorService scheduler() {
+    var threads = new AtomicInteger();
+    var pool =
+        new ScheduledThreadPoolExecutor(
+            2,
+            task -> {
+              var thread = new Thread(task, "aws-timeouts-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    pool.setRemoveOnCancelPolicy(true);
+    return Executors.unconfigurableScheduledExecutorService(pool);
   }
 
   private static AwsCredentialsProvider base(AwsIdentity.Base base) {
@@ -108,16 +226,15 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
     return DefaultCredentialsProvider.builder().build();
   }
 
-  private static String key(AwsIdentity identity, String region) {
-    return identity.cacheKey() + "@" + region;
-  }
-
   @Override
   public void close() {
-    clients.values().forEach(EcrClient::close);
-    credentials.values().stream()
-        .filter(SdkAutoCloseable.class::isInstance)
-        .map(SdkAutoCloseable.class::cast)
-        .forEach(SdkAutoCloseable::close);
+    List<Client> all;
+    synchronized (clients) {
+      all = new ArrayList<>(clients.values());
+      clients.clear();
+    }
+    all.forEach(Client::close);
+    http.close();
+    scheduler.shutdownNow();
   }
 }

@@ -109,22 +109,40 @@ public record AwsIdentity(Base base, List<RoleHop> roles) {
     }
   }
 
-  /** A non-secret key that tells identities apart (for sharing tokens and clients). */
+  /**
+   * A key that tells identities apart (for sharing tokens and clients): the access key id, then a
+   * SHA-256 digest of everything that makes the identity (keys, session token, each role with its
+   * external ID, session name and duration). Two identities share a key only if they are the same;
+   * the digest cannot be turned back into a secret.
+   */
   public String cacheKey() {
-    String baseKey =
-        base instanceof StaticKeys k
-            ? "static:" + k.accessKeyId() + ":" + Integer.toHexString(k.hashCode())
-            : "default";
-    return baseKey
-        + roles.stream()
-            .map(
-                r ->
-                    ">"
-                        + r.roleArn()
-                        + r.externalId()
-                            .map(x -> "#" + Integer.toHexString(x.hashCode()))
-                            .orElse(""))
-            .collect(Collectors.joining());
+    try {
+      var sha = java.security.MessageDigest.getInstance("SHA-256");
+      var parts = new java.util.ArrayList<String>();
+      if (base instanceof StaticKeys k) {
+        parts.add("static");
+        parts.add(k.accessKeyId());
+        parts.add(k.secretAccessKey());
+        parts.add(k.sessionToken().orElse(""));
+      } else {
+        parts.add("default");
+      }
+      for (RoleHop r : roles) {
+        parts.add(r.roleArn());
+        parts.add(r.externalId().orElse(""));
+        parts.add(r.sessionName());
+        parts.add(r.duration().toString());
+      }
+      for (String part : parts) {
+        byte[] bytes = part.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        sha.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+        sha.update(bytes);
+      }
+      String who = base instanceof StaticKeys k ? "static:" + k.accessKeyId() : "default";
+      return who + ":" + java.util.HexFormat.of().formatHex(sha.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
   }
 
   /** For messages: "the default AWS credential chain, then role arn:...". Never holds a secret. */

@@ -24,6 +24,9 @@ public final class TokenCache implements EcrTokenSource {
   private final Duration minimumInterval;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
+  /** Past this many entries, those whose token has expired are dropped. */
+  static final int TIDY_ABOVE = 256;
+
   private record Entry(CompletableFuture<RegistryCredentials> token, Instant fetchedAt) {}
 
   /**
@@ -38,6 +41,9 @@ public final class TokenCache implements EcrTokenSource {
   @Override
   public RegistryCredentials token(AwsIdentity identity, String region, Duration validFor) {
     String key = identity.cacheKey() + "@" + region;
+    if (entries.size() > TIDY_ABOVE) {
+      tidy();
+    }
     var mine = new CompletableFuture<RegistryCredentials>();
     Entry entry =
         entries.compute(
@@ -57,6 +63,24 @@ public final class TokenCache implements EcrTokenSource {
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
+  }
+
+  /** Drops the tokens that expired (and their identities with them): the map stays bounded. */
+  private void tidy() {
+    Instant now = clock.instant();
+    entries
+        .values()
+        .removeIf(
+            e ->
+                e.token().isDone()
+                    && !e.token().isCompletedExceptionally()
+                    && e.token().join().expiresAt().map(now::isAfter).orElse(true)
+                    && !now.isBefore(e.fetchedAt().plus(minimumInterval)));
+  }
+
+  /** How many (identity, region) entries are kept. */
+  int size() {
+    return entries.size();
   }
 
   private boolean usable(Entry entry, Duration validFor) {

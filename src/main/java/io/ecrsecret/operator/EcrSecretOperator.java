@@ -65,7 +65,7 @@ public final class EcrSecretOperator implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
-    var aws = new AwsEcrTokenSource(awsSettings);
+    var aws = new AwsEcrTokenSource(awsSettings, clock);
     var tokens = new TokenCache(aws, clock, RefreshPolicy.DEFAULT.minimumInterval());
     var services =
         new PullSecretReconciler.Services(

@@ -132,4 +132,17 @@ class TokenCacheTest {
     assertThat(cache.token(identity, "us-east-1", policy.margin()).password())
         .isEqualTo("us-east-1-token-2");
   }
+
+  @Test
+  void expiredTokensOfManyIdentitiesAreNotKept() {
+    for (int i = 0; i < TokenCache.TIDY_ABOVE + 50; i++) {
+      var keys =
+          new AwsIdentity.StaticKeys("AKIAEXAMPLE" + i, "secret-" + i, Optional.empty(), "test");
+      cache.token(new AwsIdentity(keys, java.util.List.of()), "us-east-1", policy.margin());
+    }
+    assertThat(cache.size()).isEqualTo(TokenCache.TIDY_ABOVE + 50);
+    clock.advance(Duration.ofHours(13)); // every token has expired
+    cache.token(identity, "us-east-1", policy.margin());
+    assertThat(cache.size()).isEqualTo(1);
+  }
 }
