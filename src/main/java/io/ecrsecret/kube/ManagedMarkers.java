@@ -12,6 +12,18 @@ public final class ManagedMarkers {
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
   public static final String MANAGED_BY = "ecr-secret-operator";
 
+  /**
+   * The kind of what keeps the secret ({@code EcrPullSecret}, {@code ClusterEcrPullSecret}, ...,
+   * {@code cli}): each controller's informer holds only its own kind's secrets.
+   */
+  public static final String OWNER_KIND_LABEL = PREFIX + "owner-kind";
+
+  /** The owner-kind label's value for an owner ({@code Kind/namespace/name} or {@code cli}). */
+  public static String ownerKind(String owner) {
+    int slash = owner.indexOf('/');
+    return slash < 0 ? owner : owner.substring(0, slash);
+  }
+
   /** Comma-separated registry hosts this program wrote into the secret. */
   public static final String REGISTRIES = PREFIX + "registries";
 

@@ -76,6 +76,7 @@ public final class ManagedSecretRemover {
                                 .getBytes(StandardCharsets.UTF_8))));
     var labels = new TreeMap<>(secret.getMetadata().getLabels());
     labels.remove(ManagedMarkers.MANAGED_BY_LABEL);
+    labels.remove(ManagedMarkers.OWNER_KIND_LABEL);
     var annotations = new TreeMap<>(secret.getMetadata().getAnnotations());
     new ArrayList<>(annotations.keySet())
         .stream().filter(k -> k.startsWith(ManagedMarkers.PREFIX)).forEach(annotations::remove);

@@ -102,7 +102,7 @@ public final class PullSecretWriter {
             annotations.get(TrimmedObjects.OBSERVED_DIGEST))
         && content.annotations().entrySet().stream()
             .allMatch(e -> e.getValue().equals(annotations.get(e.getKey())))
-        && content.labels().entrySet().stream()
+        && ownLabels(content, owner).entrySet().stream()
             .allMatch(e -> e.getValue().equals(labels.get(e.getKey())))
         && owners(cached, content, true).equals(nonNull(cached.getMetadata().getOwnerReferences()));
   }
@@ -153,9 +153,7 @@ public final class PullSecretWriter {
     var metadata = new LinkedHashMap<String, Object>();
     // the resource version makes the patch conditional: a secret changed meanwhile gives 409
     metadata.put("resourceVersion", cached.getMetadata().getResourceVersion());
-    var labels = new TreeMap<String, String>(content.labels());
-    labels.put(ManagedMarkers.MANAGED_BY_LABEL, ManagedMarkers.MANAGED_BY);
-    metadata.put("labels", labels);
+    metadata.put("labels", ownLabels(content, owner));
     var annotations = new TreeMap<String, String>(content.annotations());
     annotations.put(ManagedMarkers.OWNER, owner);
     annotations.put(ManagedMarkers.CONTENT_DIGEST, contentDigest);
@@ -230,7 +228,7 @@ public final class PullSecretWriter {
             .withNewMetadata()
             .withNamespace(namespace)
             .withName(name)
-            .withLabels(labels(Map.of(), content))
+            .withLabels(labels(Map.of(), content, owner))
             .withAnnotations(annotations)
             .withOwnerReferences(content.owner().map(List::of).orElse(List.of()))
             .endMetadata()
@@ -290,7 +288,7 @@ public final class PullSecretWriter {
               + "; a secret's type cannot change in place. Delete it or choose another secret name");
     }
     Map<String, String> data = encode(content.data(Optional.of(existing)));
-    Map<String, String> labels = labels(existing.getMetadata().getLabels(), content);
+    Map<String, String> labels = labels(existing.getMetadata().getLabels(), content, owner);
     Map<String, String> annotations =
         annotations(existing.getMetadata().getAnnotations(), content, owner);
     if (!managed) {
@@ -343,10 +341,18 @@ public final class PullSecretWriter {
     return owners;
   }
 
-  private static Map<String, String> labels(Map<String, String> current, SecretContent content) {
+  private static Map<String, String> labels(
+      Map<String, String> current, SecretContent content, String owner) {
     var labels = new TreeMap<>(nonNull(current));
-    labels.putAll(content.labels());
+    labels.putAll(ownLabels(content, owner));
+    return labels;
+  }
+
+  /** The labels we set: the content's, the managed-by label and the owner's kind. */
+  private static TreeMap<String, String> ownLabels(SecretContent content, String owner) {
+    var labels = new TreeMap<String, String>(content.labels());
     labels.put(ManagedMarkers.MANAGED_BY_LABEL, ManagedMarkers.MANAGED_BY);
+    labels.put(ManagedMarkers.OWNER_KIND_LABEL, ManagedMarkers.ownerKind(owner));
     return labels;
   }
 

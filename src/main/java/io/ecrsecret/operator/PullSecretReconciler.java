@@ -329,7 +329,15 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
     var secrets =
         InformerEventSourceConfiguration.from(Secret.class, resourceClass())
             .withName(InformerClusterState.SECRETS)
-            .withLabelSelector(ManagedMarkers.MANAGED_BY_LABEL + "=" + ManagedMarkers.MANAGED_BY)
+            // only this kind's secrets: each controller caches its own, not every controller all
+            .withLabelSelector(
+                ManagedMarkers.MANAGED_BY_LABEL
+                    + "="
+                    + ManagedMarkers.MANAGED_BY
+                    + ","
+                    + ManagedMarkers.OWNER_KIND_LABEL
+                    + "="
+                    + kind)
             .withSecondaryToPrimaryMapper(s -> ownerIds(s, kind));
     var serviceAccounts =
         InformerEventSourceConfiguration.from(ServiceAccount.class, resourceClass())

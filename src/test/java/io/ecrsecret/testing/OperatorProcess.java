@@ -70,6 +70,26 @@ public final class OperatorProcess implements AutoCloseable {
     return new OperatorProcess(builder.start(), metrics, log);
   }
 
+  public long pid() {
+    return process.pid();
+  }
+
+  /**
+   * The live objects of its heap by class (a full GC first), from the JDK's {@code jcmd}: the first
+   * lines, largest first.
+   */
+  public String heapHistogram(int lines) throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process p =
+        new ProcessBuilder(jcmd.toString(), "" + process.pid(), "GC.class_histogram")
+            .redirectErrorStream(true)
+            .start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    p.waitFor(60, TimeUnit.SECONDS);
+    return out.lines().limit(lines).collect(java.util.stream.Collectors.joining("\n")) + "\n";
+  }
+
   public long residentBytes() throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
       if (line.startsWith("VmRSS:")) {
