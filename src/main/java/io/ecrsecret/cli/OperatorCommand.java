@@ -79,7 +79,8 @@ final class OperatorCommand implements Callable<Integer> {
       paramLabel = "GLOB",
       split = ",",
       description =
-          "IAM roles (globs) any namespaced EcrPullSecret may assume. Others need the namespace"
+          "IAM roles (globs) any namespaced EcrPullSecret may assume: '*' matches within one part"
+              + " of the ARN's path (never across '/'), '**' across. Others need the namespace"
               + " annotation ecr-secret-operator.io/allowed-role-arns. Default: none.")
   List<String> allowedRoleArns = new ArrayList<>();
 

@@ -61,13 +61,13 @@ public final class TrimmedObjects {
     if (meta.getAnnotations() != null) {
       annotations.putAll(meta.getAnnotations());
     }
-    annotations.put(OBSERVED_DIGEST, digest(data));
+    annotations.put(OBSERVED_DIGEST, digest(data).intern());
     if (data.containsKey(DockerConfigJson.KEY)) {
-      annotations.put(OBSERVED_HOSTS, hosts(data.get(DockerConfigJson.KEY)));
+      annotations.put(OBSERVED_HOSTS, intern(hosts(data.get(DockerConfigJson.KEY))));
     }
     meta.setAnnotations(annotations);
     var keys = new HashMap<String, String>();
-    data.keySet().forEach(k -> keys.put(k, ""));
+    data.keySet().forEach(k -> keys.put(intern(k), ""));
     return new SecretBuilder().withMetadata(meta).withType(full.getType()).withData(keys).build();
   }
 
@@ -89,19 +89,39 @@ public final class TrimmedObjects {
     return trimmed;
   }
 
-  /** Name, namespace, uid, resource version, labels, annotations, owners, deletion time. */
+  /**
+   * Name, namespace, uid, resource version, labels, annotations, owners, deletion time. Names,
+   * label and annotation keys and short values are interned: thousands of cached objects repeat
+   * them (the same namespace in three caches, the same annotation keys, owner and digests on every
+   * secret of a cluster-wide resource), and one copy each is enough.
+   */
   public static ObjectMeta meta(HasMetadata resource) {
     ObjectMeta m = resource.getMetadata();
     return new ObjectMetaBuilder()
-        .withName(m.getName())
-        .withNamespace(m.getNamespace())
+        .withName(intern(m.getName()))
+        .withNamespace(intern(m.getNamespace()))
         .withUid(m.getUid())
         .withResourceVersion(m.getResourceVersion())
-        .withLabels(m.getLabels())
-        .withAnnotations(m.getAnnotations())
+        .withLabels(interned(m.getLabels()))
+        .withAnnotations(interned(m.getAnnotations()))
         .withOwnerReferences(m.getOwnerReferences())
         .withDeletionTimestamp(m.getDeletionTimestamp())
         .build();
+  }
+
+  private static final int INTERNED_UP_TO = 128;
+
+  private static String intern(String s) {
+    return s == null || s.length() > INTERNED_UP_TO ? s : s.intern();
+  }
+
+  private static Map<String, String> interned(Map<String, String> map) {
+    if (map == null) {
+      return null;
+    }
+    var copy = new java.util.LinkedHashMap<String, String>(map.size() * 2);
+    map.forEach((k, v) -> copy.put(intern(k), intern(v)));
+    return copy;
   }
 
   /**

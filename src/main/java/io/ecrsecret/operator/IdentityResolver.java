@@ -129,13 +129,28 @@ public final class IdentityResolver {
         && matchesAny(Arrays.stream(allowed.split(",")).map(String::trim).toList(), roleArn);
   }
 
+  /**
+   * Whether an ARN matches one of the globs: {@code *} stands for any run of characters within one
+   * part of a path (it never crosses {@code /}, so {@code role/team-a-*} does not admit {@code
+   * role/team-a-/platform-admin}); {@code **} crosses {@code /} (for roles with paths).
+   */
   static boolean matchesAny(List<String> globs, String value) {
-    return globs.stream()
-        .filter(g -> !g.isBlank())
-        .anyMatch(
-            g ->
-                Pattern.compile(Pattern.quote(g).replace("*", "\\E.*\\Q"))
-                    .matcher(value)
-                    .matches());
+    return globs.stream().filter(g -> !g.isBlank()).anyMatch(g -> glob(g).matcher(value).matches());
+  }
+
+  private static Pattern glob(String glob) {
+    var regex = new StringBuilder();
+    for (int i = 0; i < glob.length(); i++) {
+      char c = glob.charAt(i);
+      if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+        regex.append(".*");
+        i++;
+      } else if (c == '*') {
+        regex.append("[^/]*");
+      } else {
+        regex.append(Pattern.quote(String.valueOf(c)));
+      }
+    }
+    return Pattern.compile(regex.toString());
   }
 }

@@ -90,6 +90,16 @@ public final class OperatorProcess implements AutoCloseable {
     return out.lines().limit(lines).collect(java.util.stream.Collectors.joining("\n")) + "\n";
   }
 
+  /** Its threads now, from /proc. */
+  public int threads() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+      if (line.startsWith("Threads:")) {
+        return Integer.parseInt(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
   public long residentBytes() throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
       if (line.startsWith("VmRSS:")) {
