@@ -54,15 +54,34 @@ final class ClusterEcrPullSecretReconciler
       throw new IllegalArgumentException(
           "spec.namespaces is required: choose namespaces by names or a selector");
     }
+    var include = nonNull(selector.getNames()).stream().map(NamespacePattern::new).toList();
+    var exclude =
+        new java.util.ArrayList<>(
+            nonNull(selector.getExclude()).stream().map(NamespacePattern::new).toList());
+    // Kubernetes' own namespaces and the operator's are left out unless named exactly: a selector
+    // that matches everything should not put pull secrets into kube-system
+    for (String system : systemNamespaces()) {
+      if (include.stream().noneMatch(p -> p.isLiteral() && p.text().equals(system))) {
+        exclude.add(new NamespacePattern(system));
+      }
+    }
     var selection =
         new NamespaceSelection(
-            nonNull(selector.getNames()).stream().map(NamespacePattern::new).toList(),
-            SpecMapping.selectorString(selector.getSelector()),
-            nonNull(selector.getExclude()).stream().map(NamespacePattern::new).toList());
+            include, SpecMapping.selectorString(selector.getSelector()), exclude);
     // secrets in other namespaces cannot be owned by a cluster-scoped resource: the finalizer
     // removes them
     return SpecMapping.refreshSpec(
         resource.getSpec(), selection, identity, owner, jitter, Optional.empty());
+  }
+
+  /** Left out of every selection unless named exactly. */
+  static final List<String> SYSTEM_NAMESPACES =
+      List.of("kube-system", "kube-public", "kube-node-lease");
+
+  private List<String> systemNamespaces() {
+    var all = new java.util.ArrayList<>(SYSTEM_NAMESPACES);
+    services.config().leaseNamespace().ifPresent(all::add);
+    return all;
   }
 
   @Override

@@ -394,6 +394,38 @@ class OperatorIT {
   }
 
   @Test
+  void aSelectorThatMatchesEverythingLeavesKubernetesOwnNamespacesAloneUnlessNamed() {
+    namespace(kube, "everything-a", Map.of());
+    var resource = new ClusterEcrPullSecret();
+    resource.getMetadata().setName("everything");
+    var spec = new ClusterPullSecretSpec();
+    spec.setRegistries(List.of(registry));
+    spec.setSecretName("everything-pull");
+    spec.setServiceAccounts(List.of());
+    var selector = new NamespaceSelectorSpec();
+    selector.setSelector(new LabelSelectorBuilder().build()); // matches every namespace
+    selector.setNames(List.of("kube-public"));
+    spec.setNamespaces(selector);
+    resource.setSpec(spec);
+    kube.resource(resource).create();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  secret("everything-a", "everything-pull") != null
+                      && secret("kube-public", "everything-pull") != null);
+      assertThat(secret("kube-system", "everything-pull")).as("kube-system, not named").isNull();
+      assertThat(secret("kube-node-lease", "everything-pull")).isNull();
+    } finally {
+      kube.resource(resource).delete();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> secret("everything-a", "everything-pull") == null);
+    }
+  }
+
+  @Test
   void aSeed003ManifestAppliedUnchangedYieldsTheSecretThatOperatorMade() throws Exception {
     namespace(kube, "test-ecr-secret-operator", Map.of());
     String manifest =
