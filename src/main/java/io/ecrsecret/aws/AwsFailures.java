@@ -1,6 +1,7 @@
 package io.ecrsecret.aws;
 
 import io.ecrsecret.aws.AwsAccessException.Kind;
+import io.ecrsecret.core.DisplayText;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -40,7 +41,7 @@ final class AwsFailures {
       String awsMessage =
           service.awsErrorDetails() == null
               ? ""
-              : String.valueOf(service.awsErrorDetails().errorMessage());
+              : DisplayText.awsMessage(service.awsErrorDetails().errorMessage());
       if (service.isThrottlingException()) {
         return new AwsAccessException(
             Kind.THROTTLED,
@@ -85,7 +86,7 @@ final class AwsFailures {
               + " failed"
               + who
               + ": "
-              + code
+              + DisplayText.clean(code, DisplayText.VALUE)
               + " (HTTP "
               + service.statusCode()
               + "): "
@@ -136,9 +137,20 @@ final class AwsFailures {
                 + ". Check the network, proxy and AWS_ENDPOINT_URL settings.");
       }
       return new AwsAccessException(
-          Kind.AWS_ERROR, action + " in " + region + " failed" + who + ": " + message);
+          Kind.AWS_ERROR,
+          action + " in " + region + " failed" + who + ": " + DisplayText.awsMessage(message));
     }
-    throw e;
+    // anything else the SDK or its HTTP client threw (a header it refused, say): its message may
+    // quote the signed request, so it is cut before any of that
+    return new AwsAccessException(
+        Kind.AWS_ERROR,
+        action
+            + " in "
+            + region
+            + " failed"
+            + who
+            + ": "
+            + DisplayText.awsMessage(e.getClass().getSimpleName() + ": " + e.getMessage()));
   }
 
   private static Throwable rootCause(Throwable e) {

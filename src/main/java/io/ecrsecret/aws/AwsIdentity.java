@@ -66,7 +66,10 @@ public record AwsIdentity(Base base, List<RoleHop> roles) {
 
     @Override
     public String toString() {
-      return "static keys " + accessKeyId + " from " + source;
+      return "static keys "
+          + io.ecrsecret.core.DisplayText.clean(accessKeyId, io.ecrsecret.core.DisplayText.VALUE)
+          + " from "
+          + source;
     }
   }
 

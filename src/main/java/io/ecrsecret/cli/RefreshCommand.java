@@ -158,7 +158,8 @@ final class RefreshCommand implements Callable<Integer> {
       defaultValue = "3h",
       converter = DurationConverter.class,
       description =
-          "Refresh this long before the token expires (reported as next refresh). Default: ${DEFAULT-VALUE}.")
+          "Refresh this long before the token expires (reported as next refresh), 1m to 11h."
+              + " Default: ${DEFAULT-VALUE}.")
   Duration margin;
 
   @Mixin AwsIdentityOptions identity;
@@ -167,6 +168,7 @@ final class RefreshCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    RefreshPolicy.checkedMargin(margin, "--refresh-margin");
     CliRuntime runtime = main.runtime();
     try (KubernetesClient client = runtime.kubernetes().get();
         AwsEcrTokenSource aws = new AwsEcrTokenSource(runtime.aws())) {

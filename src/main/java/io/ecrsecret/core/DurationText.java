@@ -32,6 +32,15 @@ public final class DurationText {
     if (!m.matches() || value.isEmpty()) {
       throw invalid(text);
     }
+    try {
+      return sum(m);
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "'" + DisplayText.clean(text, DisplayText.VALUE) + "' is too long a duration");
+    }
+  }
+
+  private static Duration sum(Matcher m) {
     Duration d = Duration.ZERO;
     if (m.group(2) != null) {
       d = d.plusHours(Long.parseLong(m.group(2)));
@@ -65,6 +74,8 @@ public final class DurationText {
 
   private static IllegalArgumentException invalid(String text) {
     return new IllegalArgumentException(
-        "'" + text + "' is not a duration; write it like 10h, 30m, 1h30m, 90s or PT10H");
+        "'"
+            + DisplayText.clean(text, DisplayText.VALUE)
+            + "' is not a duration; write it like 10h, 30m, 1h30m, 90s or PT10H");
   }
 }

@@ -43,6 +43,25 @@ public record RefreshPolicy(
     }
   }
 
+  /** The shortest margin a user may ask for (the CRD says the same). */
+  public static final Duration MIN_MARGIN = Duration.ofMinutes(1);
+
+  /** The longest: an ECR token lasts 12 h, and a margin past that would refresh in a loop. */
+  public static final Duration MAX_MARGIN = Duration.ofHours(11);
+
+  /**
+   * @throws IllegalArgumentException naming the option, when a margin is outside 1m..11h
+   */
+  public static Duration checkedMargin(Duration margin, String option) {
+    if (margin.compareTo(MIN_MARGIN) < 0 || margin.compareTo(MAX_MARGIN) > 0) {
+      throw new IllegalArgumentException(
+          option
+              + " must be between 1m and 11h (ECR tokens last 12h), got "
+              + DurationText.format(margin));
+    }
+    return margin;
+  }
+
   public RefreshPolicy withMargin(Duration newMargin) {
     return new RefreshPolicy(newMargin, jitter, minimumInterval, assumedValidity);
   }

@@ -50,9 +50,27 @@ public final class AwsKeysSecretReader {
                   : secret.getData().keySet().stream().sorted().toList())
               + ")");
     }
+    if (!ACCESS_KEY_ID.matcher(id).matches()) {
+      throw new UnusableKeysException(
+          "AWS credentials "
+              + where
+              + ": AWS_ACCESS_KEY_ID is not an access key id (16 to 128 letters and digits, like"
+              + " AKIA...); it was not sent to AWS");
+    }
+    if (key.length() > 1024 || key.chars().anyMatch(Character::isISOControl)) {
+      throw new UnusableKeysException(
+          "AWS credentials "
+              + where
+              + ": AWS_SECRET_ACCESS_KEY is not a secret access key (control characters, or over"
+              + " 1024 characters); it was not sent to AWS");
+    }
     return new AwsIdentity.StaticKeys(
         id, key, first(secret, "AWS_SESSION_TOKEN", "aws_session_token"), where);
   }
+
+  /** What AWS documents for an access key id: 16 to 128 word characters. */
+  private static final java.util.regex.Pattern ACCESS_KEY_ID =
+      java.util.regex.Pattern.compile("[A-Z0-9]{16,128}");
 
   private static Optional<String> first(Secret secret, String... keys) {
     for (String key : keys) {

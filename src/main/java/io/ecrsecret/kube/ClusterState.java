@@ -32,9 +32,6 @@ public interface ClusterState {
   /** The secrets of ours kept by this owner, trimmed. */
   List<Secret> managedSecretsOf(String owner);
 
-  /** The service accounts of a namespace, trimmed. */
-  List<ServiceAccount> serviceAccounts(String namespace);
-
   /** A service account with its links, trimmed; empty if it does not exist. */
   Optional<ServiceAccount> serviceAccount(String namespace, String name);
 

@@ -148,13 +148,6 @@ public final class ListedClusterState implements ClusterState {
   }
 
   @Override
-  public List<ServiceAccount> serviceAccounts(String namespace) {
-    return client.serviceAccounts().inNamespace(namespace).list().getItems().stream()
-        .map(TrimmedObjects::serviceAccount)
-        .toList();
-  }
-
-  @Override
   public Optional<ServiceAccount> serviceAccount(String namespace, String name) {
     String key = key(namespace, name);
     ServiceAccount known = serviceAccounts.get(key);

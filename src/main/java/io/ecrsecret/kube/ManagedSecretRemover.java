@@ -3,7 +3,6 @@ package io.ecrsecret.kube;
 import io.ecrsecret.core.DockerConfigJson;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,8 +16,8 @@ import java.util.TreeMap;
 
 /**
  * Removes what an owner created, and nothing else: its secrets (an adopted one only loses our
- * registry entries and markers, keeping what was there before) and the service-account links to
- * them.
+ * registry entries and markers, keeping what was there before) and the links to them from the
+ * service accounts the owner links (a link someone made elsewhere stays).
  */
 public final class ManagedSecretRemover {
 
@@ -36,18 +35,12 @@ public final class ManagedSecretRemover {
    * deleted without a read; only an adopted one is read, to give back what it held. Returns what
    * was done.
    */
-  public String remove(Secret cached, ClusterState state) {
+  public String remove(Secret cached, ClusterState state, List<String> linkedAccounts) {
     String ns = cached.getMetadata().getNamespace();
     String name = cached.getMetadata().getName();
-    for (ServiceAccount sa : state.serviceAccounts(ns)) {
-      boolean linked =
-          (sa.getImagePullSecrets() != null
-                  && sa.getImagePullSecrets().stream().anyMatch(r -> name.equals(r.getName())))
-              || (sa.getSecrets() != null
-                  && sa.getSecrets().stream().anyMatch(r -> name.equals(r.getName())));
-      if (linked) {
-        linker.unlink(ns, sa.getMetadata().getName(), name, state);
-      }
+    // only the accounts the owner links: a link someone else made to the same secret stays
+    for (String account : linkedAccounts) {
+      linker.unlink(ns, account, name, state);
     }
     if (!"true".equals(ManagedMarkers.annotation(cached, ManagedMarkers.ADOPTED))) {
       client.secrets().inNamespace(ns).withName(name).delete();

@@ -1,5 +1,6 @@
 package io.ecrsecret.kube;
 
+import io.ecrsecret.core.DisplayText;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -264,17 +266,20 @@ public final class PullSecretWriter {
               + " Pass --adopt (CLI) or set spec.adopt (custom resource) to take it over; entries"
               + " it holds for other registries are kept. Or choose another secret name");
     }
-    if (managed && !ours && currentOwner != null && !adopt) {
+    if (managed && !ours && currentOwner != null) {
+      // never taken over, adopt or not: two owners would swap it back and forth, and deleting
+      // one would delete what the other keeps
       throw new SecretConflictException(
           "SecretOwnedElsewhere",
           "secret "
               + where
               + " is kept by "
-              + currentOwner
+              + DisplayText.clean(currentOwner, DisplayText.VALUE * 2)
               + ", not by "
               + owner
-              + "; it was left as it is. Choose another secret name, or pass --adopt (CLI) or set"
-              + " spec.adopt (custom resource) to take it over");
+              + "; it was left as it is. Choose another secret name, or remove it from "
+              + "that owner first (delete that resource, or stop that CronJob and delete the"
+              + " secret)");
     }
     if (!Objects.equals(existing.getType(), content.type())) {
       throw new SecretConflictException(
@@ -287,7 +292,22 @@ public final class PullSecretWriter {
               + content.type()
               + "; a secret's type cannot change in place. Delete it or choose another secret name");
     }
-    Map<String, String> data = encode(content.data(Optional.of(existing)));
+    Map<String, String> ourData = encode(content.data(Optional.of(existing)));
+    Set<String> othersKeys = new java.util.TreeSet<>(nonNull(existing.getData()).keySet());
+    othersKeys.removeAll(ourData.keySet());
+    if (!managed && !othersKeys.isEmpty() && !content.mergesIntoOthers()) {
+      throw new SecretConflictException(
+          "SecretHoldsOtherData",
+          "secret "
+              + where
+              + " holds other data ("
+              + DisplayText.clean(String.join(", ", othersKeys), DisplayText.VALUE * 2)
+              + "); adopting it would overwrite what it is for. It was left as it is: choose"
+              + " another secret name");
+    }
+    // keys someone else put in a secret of ours stay
+    Map<String, String> data = new HashMap<>(nonNull(existing.getData()));
+    data.putAll(ourData);
     Map<String, String> labels = labels(existing.getMetadata().getLabels(), content, owner);
     Map<String, String> annotations =
         annotations(existing.getMetadata().getAnnotations(), content, owner);

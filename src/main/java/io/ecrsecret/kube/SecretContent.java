@@ -25,6 +25,15 @@ public interface SecretContent {
   Map<String, String> data(Optional<Secret> existing);
 
   /**
+   * Whether this content merges into a secret that holds others' data (a docker config keeps
+   * others' registries); one that does not (an Argo CD repository secret) may not be adopted over
+   * data it would overwrite.
+   */
+  default boolean mergesIntoOthers() {
+    return true;
+  }
+
+  /**
    * The resource that owns the secret, when it lives in the same namespace: set on a secret this
    * program creates (never on an adopted one), so the garbage collector removes it with its owner.
    */

@@ -3,7 +3,6 @@ package io.ecrsecret.operator;
 import io.ecrsecret.aws.AwsIdentity;
 import io.ecrsecret.core.NamespacePattern;
 import io.ecrsecret.core.NamespaceSelection;
-import io.ecrsecret.kube.ServiceAccountLinker;
 import io.ecrsecret.operator.api.ClusterEcrPullSecret;
 import io.ecrsecret.operator.api.NamespaceSelectorSpec;
 import io.ecrsecret.operator.api.PullSecretStatus;
@@ -85,9 +84,8 @@ final class ClusterEcrPullSecretReconciler
   }
 
   @Override
-  boolean linksServiceAccount(ClusterEcrPullSecret resource, String serviceAccount) {
-    return serviceAccount.equals(ServiceAccountLinker.BUILDER)
-        || SpecMapping.serviceAccounts(resource.getSpec()).contains(serviceAccount);
+  List<String> linkedAccounts(ClusterEcrPullSecret resource) {
+    return SpecMapping.linkedAccounts(resource.getSpec());
   }
 
   @Override

@@ -50,6 +50,7 @@ abstract class CompatReconcilers<R extends CustomResource<?, CompatStatus>>
 
   @Override
   RefreshSpec refreshSpec(R resource, AwsIdentity identity, String owner, double jitter) {
+    refreshAtLeastEvery(resource); // a bad frequency is the spec's fault, reported before anything
     return new RefreshSpec(
         List.of(RegistryRef.parse(registry(resource))),
         secretName(resource),
@@ -76,13 +77,18 @@ abstract class CompatReconcilers<R extends CustomResource<?, CompatStatus>>
     if (text == null || text.isBlank()) {
       return Optional.empty();
     }
-    Duration d = DurationText.parse(text);
+    Duration d;
+    try {
+      d = DurationText.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("spec.frequency: " + e.getMessage());
+    }
     return Optional.of(d.compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : d);
   }
 
   @Override
-  boolean linksServiceAccount(R resource, String serviceAccount) {
-    return false;
+  List<String> linkedAccounts(R resource) {
+    return List.of();
   }
 
   @Override

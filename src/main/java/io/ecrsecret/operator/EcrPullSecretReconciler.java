@@ -2,11 +2,11 @@ package io.ecrsecret.operator;
 
 import io.ecrsecret.aws.AwsIdentity;
 import io.ecrsecret.core.NamespaceSelection;
-import io.ecrsecret.kube.ServiceAccountLinker;
 import io.ecrsecret.operator.api.EcrPullSecret;
 import io.ecrsecret.operator.api.PullSecretStatus;
 import io.ecrsecret.refresh.RefreshSpec;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import java.util.List;
 import java.util.Optional;
 
 /** Keeps the pull secret of an EcrPullSecret valid in its own namespace. */
@@ -47,9 +47,8 @@ final class EcrPullSecretReconciler extends PullSecretReconciler<EcrPullSecret, 
   }
 
   @Override
-  boolean linksServiceAccount(EcrPullSecret resource, String serviceAccount) {
-    return serviceAccount.equals(ServiceAccountLinker.BUILDER)
-        || SpecMapping.serviceAccounts(resource.getSpec()).contains(serviceAccount);
+  List<String> linkedAccounts(EcrPullSecret resource) {
+    return SpecMapping.linkedAccounts(resource.getSpec());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.ecrsecret.operator;
 
 import io.ecrsecret.aws.AwsIdentity;
+import io.ecrsecret.core.DisplayText;
 import io.ecrsecret.core.DurationText;
 import io.ecrsecret.kube.AwsKeysSecretReader;
 import io.ecrsecret.operator.api.AwsIdentitySpec;
@@ -85,17 +86,22 @@ public final class IdentityResolver {
       if (namespaced && !roleAllowed(spec.getRoleArn(), resourceNamespace.get())) {
         throw new IdentityNotAllowedException(
             "role "
-                + spec.getRoleArn()
+                + DisplayText.clean(spec.getRoleArn(), DisplayText.VALUE * 2)
                 + " is not allowed for namespace "
                 + resourceNamespace.get()
                 + ": a cluster administrator must list it in the operator's --allowed-role-arns or"
                 + " in the namespace annotation "
                 + ALLOWED_ROLES_ANNOTATION);
       }
-      Duration duration =
-          spec.getSessionDuration() == null
-              ? Duration.ofHours(1)
-              : DurationText.parse(spec.getSessionDuration());
+      Duration duration;
+      try {
+        duration =
+            spec.getSessionDuration() == null
+                ? Duration.ofHours(1)
+                : DurationText.parse(spec.getSessionDuration());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("spec.aws.sessionDuration: " + e.getMessage());
+      }
       identity =
           identity.thenAssume(
               new AwsIdentity.RoleHop(
@@ -121,7 +127,15 @@ public final class IdentityResolver {
       if (e.getCode() != 403) {
         throw e;
       }
-      return false; // a namespace-scoped install cannot read Namespaces: the allow-list decides
+      // a namespace-list install cannot read Namespaces: the annotation cannot count there
+      throw new IdentityNotAllowedException(
+          "role "
+              + DisplayText.clean(roleArn, DisplayText.VALUE * 2)
+              + " is not in the operator's --allowed-role-arns, and this install may not read"
+              + " Namespace objects, so the namespace annotation "
+              + ALLOWED_ROLES_ANNOTATION
+              + " cannot allow it: list the role in --allowed-role-arns (the chart's"
+              + " allowedRoleArns)");
     }
     Map<String, String> annotations = ns == null ? null : ns.getMetadata().getAnnotations();
     String allowed = annotations == null ? null : annotations.get(ALLOWED_ROLES_ANNOTATION);

@@ -93,14 +93,6 @@ final class InformerClusterState implements ClusterState {
   }
 
   @Override
-  public List<ServiceAccount> serviceAccounts(String namespace) {
-    return serviceAccounts
-        .map(source -> source.list(namespace, sa -> true).map(TrimmedObjects::serviceAccount))
-        .map(java.util.stream.Stream::toList)
-        .orElse(List.of());
-  }
-
-  @Override
   public Optional<ServiceAccount> serviceAccount(String namespace, String name) {
     return serviceAccounts
         .flatMap(source -> source.get(new ResourceID(name, namespace)))

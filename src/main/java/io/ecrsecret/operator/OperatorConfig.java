@@ -1,5 +1,6 @@
 package io.ecrsecret.operator;
 
+import io.ecrsecret.core.DurationText;
 import io.ecrsecret.core.NamespacePattern;
 import java.time.Duration;
 import java.util.List;
@@ -51,6 +52,18 @@ public record OperatorConfig(
     Objects.requireNonNull(maxReconcileInterval, "maxReconcileInterval");
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(retryBackoff, "retryBackoff");
+    if (maxReconcileInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException(
+          "--max-reconcile-interval must be at least 1s (it bounds how long a resource may go"
+              + " unchecked; 0 would reconcile in a loop), got "
+              + DurationText.format(maxReconcileInterval));
+    }
+    if (retryBackoff.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException(
+          "--retry-backoff must be at least 1s (the first wait after a failure; 0 would retry in a"
+              + " loop), got "
+              + DurationText.format(retryBackoff));
+    }
     if (metricsPort < 0 || metricsPort > 65535 || healthPort < 0 || healthPort > 65535) {
       throw new IllegalArgumentException("ports must be between 0 and 65535");
     }

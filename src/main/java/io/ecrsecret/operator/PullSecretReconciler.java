@@ -88,8 +88,15 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
   /** The identity the resource asks for. */
   abstract AwsIdentity identity(R resource);
 
-  /** The service accounts a namespace's link should be checked on (for the SA event source). */
-  abstract boolean linksServiceAccount(R resource, String serviceAccount);
+  /**
+   * The service accounts the resource links its secret to (OpenShift's builder included where it
+   * may): the ones whose events matter, and the only links removed with the secret.
+   */
+  abstract List<String> linkedAccounts(R resource);
+
+  private boolean linksServiceAccount(R resource, String serviceAccount) {
+    return linkedAccounts(resource).contains(serviceAccount);
+  }
 
   /** Whether the kind links service accounts at all (if not, it watches none). */
   boolean linksServiceAccounts() {
@@ -131,7 +138,7 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
             InformerClusterState.of(resource, context, linksServiceAccounts(), clusterScoped());
         RefreshSpec spec = refreshSpec(resource, identity, owner, jitter);
         report = services.refresher().refresh(spec, state);
-        removeLeftBehind(owner, spec.secretName(), report, state);
+        removeLeftBehind(owner, spec.secretName(), report, state, linkedAccounts(resource));
         result = SyncResult.from(report, secretName(resource), clusterScoped());
       } catch (IdentityResolver.IdentityNotAllowedException e) {
         result = SyncResult.failed("IdentityNotAllowed", e.getMessage(), clusterScoped());
@@ -171,7 +178,11 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
    * only where there is something to remove.
    */
   private void removeLeftBehind(
-      String owner, String secretName, RefreshReport report, InformerClusterState state) {
+      String owner,
+      String secretName,
+      RefreshReport report,
+      InformerClusterState state,
+      List<String> accounts) {
     Set<String> served =
         report.namespaces().stream()
             .map(NamespaceOutcome::namespace)
@@ -183,7 +194,8 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
                     !served.contains(s.getMetadata().getNamespace())
                         || !s.getMetadata().getName().equals(secretName))
             .toList();
-    for (var removed : services.refresher().remove(leftBehind, services.remover(), state)) {
+    for (var removed :
+        services.refresher().remove(leftBehind, services.remover(), state, accounts)) {
       services.metrics().forget(removed.namespace(), removed.name());
       log.info(
           "Removed secret {}/{}: {} no longer {} it ({})",
@@ -307,7 +319,8 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
     String owner = ownerOf(resource);
     var state = InformerClusterState.of(resource, context, linksServiceAccounts(), clusterScoped());
     var secrets = state.managedSecretsOf(owner);
-    for (var removed : services.refresher().remove(secrets, services.remover(), state)) {
+    for (var removed :
+        services.refresher().remove(secrets, services.remover(), state, linkedAccounts(resource))) {
       services.metrics().forget(removed.namespace(), removed.name());
       log.info(
           "Removed secret {}/{} of deleted {}: {}",

@@ -5,6 +5,7 @@ import io.ecrsecret.core.DurationText;
 import io.ecrsecret.core.NamespaceSelection;
 import io.ecrsecret.core.OutputFormat;
 import io.ecrsecret.core.RegistryRef;
+import io.ecrsecret.kube.ServiceAccountLinker;
 import io.ecrsecret.operator.api.PullSecretSpec;
 import io.ecrsecret.refresh.RefreshSpec;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -62,6 +63,16 @@ final class SpecMapping {
         .withBlockOwnerDeletion(false)
         .withController(false)
         .build();
+  }
+
+  /** The accounts a resource links: those it names, and OpenShift's builder unless told not to. */
+  static List<String> linkedAccounts(PullSecretSpec spec) {
+    var accounts = new ArrayList<>(serviceAccounts(spec));
+    if (spec.getBuilderLink() != PullSecretSpec.BuilderLink.NEVER
+        && !accounts.contains(ServiceAccountLinker.BUILDER)) {
+      accounts.add(ServiceAccountLinker.BUILDER);
+    }
+    return List.copyOf(accounts);
   }
 
   static List<String> serviceAccounts(PullSecretSpec spec) {

@@ -1,6 +1,7 @@
 package io.ecrsecret.operator;
 
 import io.ecrsecret.aws.AwsAccessException;
+import io.ecrsecret.core.DisplayText;
 import io.ecrsecret.operator.api.NamespaceFailure;
 import io.ecrsecret.refresh.NamespaceOutcome;
 import io.ecrsecret.refresh.RefreshReport;
@@ -28,6 +29,23 @@ record SyncResult(
     List<NamespaceFailure> failedNamespaces) {
 
   private static final int MAX_LISTED_FAILURES = 20;
+
+  SyncResult {
+    // what reaches status, Events and logs: no control characters, bounded
+    message = DisplayText.clean(message, DisplayText.MESSAGE);
+    if (failedNamespaces != null) {
+      failedNamespaces =
+          failedNamespaces.stream()
+              .map(
+                  f ->
+                      new NamespaceFailure(
+                          f.getNamespace(),
+                          f.getReason(),
+                          DisplayText.clean(f.getMessage(), DisplayText.MESSAGE / 4)))
+              .toList();
+    }
+  }
+
   private static final String NO_MATCH = "NoNamespaceMatched";
 
   /** A failure before anything was tried (bad spec, identity not allowed, unusable keys). */

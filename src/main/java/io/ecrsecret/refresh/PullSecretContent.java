@@ -47,6 +47,11 @@ final class PullSecretContent implements io.ecrsecret.kube.SecretContent {
   }
 
   @Override
+  public boolean mergesIntoOthers() {
+    return format == OutputFormat.DOCKERCONFIGJSON;
+  }
+
+  @Override
   public String type() {
     return format == OutputFormat.DOCKERCONFIGJSON ? "kubernetes.io/dockerconfigjson" : "Opaque";
   }

@@ -201,14 +201,17 @@ public final class PullSecretRefresher {
    * on the same bounded pool as the writes, deciding from the cluster state.
    */
   public List<Removed> remove(
-      List<Secret> secrets, ManagedSecretRemover remover, ClusterState state) {
+      List<Secret> secrets,
+      ManagedSecretRemover remover,
+      ClusterState state,
+      List<String> linkedAccounts) {
     return inParallel(
         secrets,
         s ->
             new Removed(
                 s.getMetadata().getNamespace(),
                 s.getMetadata().getName(),
-                remover.remove(s, state)));
+                remover.remove(s, state, linkedAccounts)));
   }
 
   private static ExecutorService fanOutPool() {

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
 
 /**
  * What the cluster-wide kind costs the API server, from the API server's own {@code
@@ -180,7 +179,7 @@ final class ApiCost implements AutoCloseable {
           measure(
               () -> {
                 driver.resource(clusterResource()).create();
-                await(Duration.ofMinutes(20), () -> count() == namespaces && linkedAll());
+                Benchmark.await(Duration.ofMinutes(20), () -> count() == namespaces && linkedAll());
               });
       Benchmark.log("bring-up: " + bringUp.seconds() + " s, " + bringUp);
 
@@ -192,7 +191,7 @@ final class ApiCost implements AutoCloseable {
           measure(
               () -> {
                 TestCluster.namespace(driver, "bench-new", Map.of("bench", "yes"));
-                await(Duration.ofMinutes(2), () -> served("bench-new"));
+                Benchmark.await(Duration.ofMinutes(2), () -> served("bench-new"));
               });
       Benchmark.log("new namespace: " + newNamespace.seconds() + " s, " + newNamespace);
 
@@ -215,7 +214,7 @@ final class ApiCost implements AutoCloseable {
           measure(
               () -> {
                 driver.secrets().inNamespace(Benchmark.ns(3)).withName(SECRET).delete();
-                await(
+                Benchmark.await(
                     Duration.ofMinutes(2),
                     () ->
                         driver.secrets().inNamespace(Benchmark.ns(3)).withName(SECRET).get()
@@ -240,12 +239,12 @@ final class ApiCost implements AutoCloseable {
                         });
                 // the end is seen at the API server's counter (a cheap read), not by listing
                 // 10,000 secrets over and over, which would load the API server being measured
-                await(
+                Benchmark.await(
                     Duration.ofMinutes(20),
                     () ->
                         serverCounts().getOrDefault("PATCH secrets", 0L) - patchesBefore
                             >= secrets);
-                await(Duration.ofMinutes(2), () -> renewed(renewedAfter) == secrets);
+                Benchmark.await(Duration.ofMinutes(2), () -> renewed(renewedAfter) == secrets);
               });
       Benchmark.log("full refresh: " + refresh.seconds() + " s, " + refresh);
       long rss = operator.residentBytes();
@@ -333,7 +332,7 @@ final class ApiCost implements AutoCloseable {
       Benchmark.log("deleting the resource: the operator removes its " + secrets + " secrets");
       long d0 = System.nanoTime();
       driver.resources(ClusterEcrPullSecret.class).withName("bench-cost").delete();
-      await(
+      Benchmark.await(
           Duration.ofMinutes(10),
           () -> driver.resources(ClusterEcrPullSecret.class).withName("bench-cost").get() == null);
       double deletion = (System.nanoTime() - d0) / 1e9;
@@ -380,14 +379,12 @@ final class ApiCost implements AutoCloseable {
     return cluster;
   }
 
+  private List<io.fabric8.kubernetes.api.model.Secret> secrets() {
+    return driver.secrets().inAnyNamespace().withField("metadata.name", SECRET).list().getItems();
+  }
+
   private long count() {
-    return driver
-        .secrets()
-        .inAnyNamespace()
-        .withField("metadata.name", SECRET)
-        .list()
-        .getItems()
-        .size();
+    return secrets().size();
   }
 
   private boolean linkedAll() {
@@ -415,28 +412,11 @@ final class ApiCost implements AutoCloseable {
   }
 
   private long renewed(Instant after) {
-    return driver
-        .secrets()
-        .inAnyNamespace()
-        .withField("metadata.name", SECRET)
-        .list()
-        .getItems()
-        .stream()
+    return secrets().stream()
         .filter(
             s ->
                 Instant.parse(ManagedMarkers.annotation(s, ManagedMarkers.EXPIRES_AT))
                     .isAfter(after))
         .count();
-  }
-
-  private static void await(Duration timeout, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("benchmark step did not finish within " + timeout);
-      }
-      Thread.sleep(250);
-    }
   }
 }

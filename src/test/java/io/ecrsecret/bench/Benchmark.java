@@ -218,9 +218,9 @@ public final class Benchmark {
               workload
                   + ", "
                   + (NAMESPACES + NAMESPACED_RESOURCES)
-                  + " secrets in "
+                  + " secrets, all new "
                   + fmt(refreshSeconds)
-                  + " s",
+                  + " s after the wait for the due point began",
               "" + refreshCalls,
               "1",
               ok(refreshCalls == 1)));
@@ -570,8 +570,7 @@ public final class Benchmark {
     return String.format("bench-%05d", i);
   }
 
-  private static void await(Duration timeout, BooleanSupplier condition)
-      throws InterruptedException {
+  static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

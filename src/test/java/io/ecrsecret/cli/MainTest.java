@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -38,5 +39,27 @@ class MainTest {
     assertThat(err.toString()).contains("ports must differ");
     assertThat(run("refresh", "-n", "x", "-r", "r", "--refresh-margin", "soon")).isEqualTo(2);
     assertThat(err.toString()).contains("'soon' is not a duration");
+  }
+
+  @Test
+  void intervalsThatWouldLoopAndMarginsPastTheTokenAreRefused() {
+    assertThat(run("operator", "--max-reconcile-interval", "0s")).isEqualTo(2);
+    assertThat(err.toString()).contains("--max-reconcile-interval must be at least 1s");
+    assertThat(run("operator", "--retry-backoff", "0s")).isEqualTo(2);
+    assertThat(err.toString()).contains("--retry-backoff must be at least 1s");
+    for (String margin : List.of("13h", "0s", "30s")) {
+      assertThat(
+              run(
+                  "refresh",
+                  "-n",
+                  "x",
+                  "-r",
+                  "123456789012.dkr.ecr.us-east-1.amazonaws.com",
+                  "--refresh-margin",
+                  margin))
+          .as(margin)
+          .isEqualTo(2);
+    }
+    assertThat(err.toString()).contains("--refresh-margin must be between 1m and 11h");
   }
 }

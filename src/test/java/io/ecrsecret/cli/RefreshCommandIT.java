@@ -383,6 +383,42 @@ class RefreshCommandIT {
   }
 
   @Test
+  void adoptingAnOpaqueSecretThatHoldsOtherDataIsRefusedAndDestroysNothing() {
+    TestCluster.namespace(kube, "argo-adopt", Map.of());
+    kube.resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("app-env")
+                .withNamespace("argo-adopt")
+                .endMetadata()
+                .withStringData(Map.of("DATABASE_URL", "postgres://db", "API_KEY", "k-123"))
+                .build())
+        .create();
+    Secret before = secret("argo-adopt", "app-env");
+
+    var run =
+        CliRun.run(
+            sandbox,
+            "refresh",
+            "-n",
+            "argo-adopt",
+            "-r",
+            registry,
+            "-s",
+            "app-env",
+            "--format",
+            "argocd-helm",
+            "--adopt");
+
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+    assertThat(run.out()).contains("holds other data", "API_KEY", "DATABASE_URL");
+    Secret after = secret("argo-adopt", "app-env");
+    assertThat(after.getMetadata().getResourceVersion())
+        .isEqualTo(before.getMetadata().getResourceVersion());
+    assertThat(after.getData()).containsOnlyKeys("DATABASE_URL", "API_KEY");
+  }
+
+  @Test
   void serviceAccountsAreLinkedWithoutLosingTheirLinksAndBuilderGetsPullAndMount() {
     kube.resource(new NamespaceBuilder().withNewMetadata().withName("links").endMetadata().build())
         .create();

@@ -26,6 +26,15 @@ class DurationTextTest {
   }
 
   @Test
+  void aDurationTooLongToHoldIsAnErrorNotAnOverflow() {
+    assertThatThrownBy(() -> DurationText.parse("9999999999999999h"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("too long a duration");
+    assertThatThrownBy(() -> DurationText.parse("99999999999999999999999h"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void formatsForPeople() {
     assertThat(DurationText.format(Duration.ofMinutes(719))).isEqualTo("11h 59m");
     assertThat(DurationText.format(Duration.ofSeconds(42))).isEqualTo("42s");

@@ -131,6 +131,11 @@ class ShippedFilesTest {
         YAML.unmarshal(Files.readString(Path.of("deploy/operator/cluster-wide.yaml")));
     for (HasMetadata item : plain) {
       if (item instanceof ClusterRole role) {
+        if (role.getMetadata().getLabels() != null
+            && role.getMetadata().getLabels().keySet().stream()
+                .anyMatch(k -> k.startsWith("rbac.authorization.k8s.io/aggregate-to-"))) {
+          continue; // the tenants' roles (OLM makes its own for owned CRDs)
+        }
         plainRules.addAll(role.getRules());
       } else if (item instanceof Role role) {
         plainRules.addAll(role.getRules());

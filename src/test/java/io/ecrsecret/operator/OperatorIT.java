@@ -261,6 +261,16 @@ class OperatorIT {
                     .build());
     kube.resource(pullSecret("op-delete", "pull", "ecr-pull")).create();
     awaitReady("op-delete", "pull", "True");
+    // a person links our secret to an account the resource does not name: that link is theirs
+    kube.resource(
+            new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName("ci")
+                .withNamespace("op-delete")
+                .endMetadata()
+                .withImagePullSecrets(new LocalObjectReference("ecr-pull"))
+                .build())
+        .create();
 
     kube.resources(EcrPullSecret.class).inNamespace("op-delete").withName("pull").delete();
 
@@ -280,6 +290,15 @@ class OperatorIT {
                 .getImagePullSecrets())
         .extracting(LocalObjectReference::getName)
         .containsExactly("someone-elses");
+    assertThat(
+            kube.serviceAccounts()
+                .inNamespace("op-delete")
+                .withName("ci")
+                .get()
+                .getImagePullSecrets())
+        .as("a link the resource did not make is left")
+        .extracting(LocalObjectReference::getName)
+        .containsExactly("ecr-pull");
   }
 
   @Test
@@ -391,6 +410,113 @@ class OperatorIT {
     namespace(kube, "fan-out-late", Map.of("ecr-fan-out", "yes"));
     await().atMost(Duration.ofSeconds(10)).until(() -> secret("fan-out-late", "fanned") != null);
     assertThat(sandbox.aws().requestCountByAccessKey(keys.accessKeyId())).isEqualTo(1);
+  }
+
+  @Test
+  void aHostileKeyIdForgesNoLogLineAndMakesNoHugeStatus() {
+    namespace(kube, "op-forge", Map.of());
+    keysSecret(
+        "op-forge",
+        "forged-keys",
+        "AKIA\r\nX-Evil: 1\n" + "A".repeat(100_000),
+        "made-up-secret-key");
+    var resource = pullSecret("op-forge", "pull", "forged-pull");
+    resource.getSpec().setAws(identity("forged-keys"));
+    kube.resource(resource).create();
+
+    EcrPullSecret failed = awaitReady("op-forge", "pull", "False");
+    String message = ready(failed).orElseThrow().getMessage();
+    assertThat(message).doesNotContain("\r", "\n", "Signature=", "Credential=");
+    assertThat(message.length()).isLessThanOrEqualTo(1027);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> !events("op-forge", "pull", ready(failed).orElseThrow().getReason()).isEmpty());
+    for (Event e : events("op-forge", "pull", ready(failed).orElseThrow().getReason())) {
+      assertThat(e.getMessage()).doesNotContain("\n", "Signature=").hasSizeLessThan(1100);
+    }
+    assertThat(secret("op-forge", "forged-pull")).isNull();
+  }
+
+  @Test
+  void badFrequenciesAreInvalidSpecsInStatusWithOneEventAndNoSecret() {
+    namespace(kube, "op-bad-spec", Map.of());
+    var frequencies = List.of("abc", "10 hours", "9999999999999999h");
+    for (int i = 0; i < frequencies.size(); i++) {
+      var r = new io.ecrsecret.operator.compat.MobbSecret();
+      r.getMetadata().setName("bad-" + i);
+      r.getMetadata().setNamespace("op-bad-spec");
+      var spec = new io.ecrsecret.operator.compat.MobbSecret.Spec();
+      spec.setGeneratedSecretName("bad-" + i);
+      spec.setEcrRegistry(registry);
+      spec.setRegion("us-east-1");
+      spec.setFrequency(frequencies.get(i));
+      r.setSpec(spec);
+      try {
+        kube.resource(r).create();
+      } catch (KubernetesClientException e) {
+        assertThat(e.getCode()).as("refused by the schema").isEqualTo(422);
+        continue;
+      }
+      String name = "bad-" + i;
+      var failed =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () ->
+                      kube.resources(io.ecrsecret.operator.compat.MobbSecret.class)
+                          .inNamespace("op-bad-spec")
+                          .withName(name)
+                          .get(),
+                  m ->
+                      m.getStatus() != null
+                          && m.getMetadata()
+                              .getGeneration()
+                              .equals(m.getStatus().getObservedGeneration())
+                          && StatusBuilder.readyCondition(m.getStatus())
+                              .map(c -> c.getReason().equals("InvalidSpec"))
+                              .orElse(false));
+      assertThat(StatusBuilder.readyCondition(failed.getStatus()).orElseThrow().getMessage())
+          .startsWith("spec.frequency: ");
+      assertThat(secret("op-bad-spec", name)).as("nothing written for a bad spec").isNull();
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> events("op-bad-spec", name, "InvalidSpec").size() == 1);
+      assertThat(events("op-bad-spec", name, "SecretReady")).isEmpty();
+    }
+  }
+
+  @Test
+  void adoptNeverTakesASecretAnotherOwnerOfOursKeeps() {
+    namespace(kube, "op-steal", Map.of());
+    kube.resource(pullSecret("op-steal", "first", "shared-pull")).create();
+    awaitReady("op-steal", "first", "True");
+    Secret before = secret("op-steal", "shared-pull");
+
+    var thief = pullSecret("op-steal", "second", "shared-pull");
+    thief.getSpec().setAdopt(true);
+    kube.resource(thief).create();
+    EcrPullSecret refused = awaitReady("op-steal", "second", "False");
+
+    assertThat(ready(refused).orElseThrow().getReason()).isEqualTo("SecretOwnedElsewhere");
+    Secret after = secret("op-steal", "shared-pull");
+    assertThat(after.getMetadata().getAnnotations())
+        .containsEntry(ManagedMarkers.OWNER, "EcrPullSecret/op-steal/first");
+    assertThat(after.getMetadata().getOwnerReferences())
+        .extracting(o -> o.getName())
+        .containsExactly("first");
+    assertThat(after.getMetadata().getResourceVersion())
+        .isEqualTo(before.getMetadata().getResourceVersion());
+
+    kube.resource(thief).delete();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                kube.resources(EcrPullSecret.class).inNamespace("op-steal").withName("second").get()
+                    == null);
+    assertThat(secret("op-steal", "shared-pull")).as("the first owner's secret stays").isNotNull();
   }
 
   @Test

@@ -1,0 +1,67 @@
+package io.ecrsecret.core;
+
+import java.util.Locale;
+
+/**
+ * Text from outside (a Secret's key id, a spec field, an AWS error message) made fit for a status,
+ * an Event or a log line: no control characters (a line break in a key id could forge a log line),
+ * a bounded length (a 1 MB key id must not make a 1 MB status), and nothing of a signed request
+ * that AWS may echo back.
+ */
+public final class DisplayText {
+
+  /** The longest message a status condition or Event carries. */
+  public static final int MESSAGE = 1024;
+
+  /** The longest value quoted inside a message (a key id, a name). */
+  public static final int VALUE = 64;
+
+  private static final String[] SIGNED_REQUEST_MARKERS = {
+    "canonical string",
+    "string-to-sign",
+    "string to sign",
+    "authorization:",
+    "authorization=",
+    "signature=",
+    "credential=",
+    "x-amz-security-token"
+  };
+
+  private DisplayText() {}
+
+  /** Control characters replaced by a space, cut to {@code max} characters ("..." marks a cut). */
+  public static String clean(String text, int max) {
+    if (text == null) {
+      return "";
+    }
+    var out = new StringBuilder(Math.min(text.length(), max + 3));
+    for (int i = 0; i < text.length() && out.length() < max; i++) {
+      char c = text.charAt(i);
+      out.append(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? ' ' : c);
+    }
+    if (text.length() > max) {
+      out.append("...");
+    }
+    return out.toString();
+  }
+
+  /**
+   * An AWS error message, cut before anything of the signed request it may quote (a signature
+   * mismatch echoes the canonical request, headers and all), then cleaned.
+   */
+  public static String awsMessage(String message) {
+    if (message == null) {
+      return "";
+    }
+    String lower = message.toLowerCase(Locale.ROOT);
+    int cut = message.length();
+    for (String marker : SIGNED_REQUEST_MARKERS) {
+      int at = lower.indexOf(marker);
+      if (at >= 0 && at < cut) {
+        cut = at;
+      }
+    }
+    String kept = message.substring(0, cut).strip();
+    return clean(kept, 300) + (cut < message.length() ? " [request details left out]" : "");
+  }
+}
