@@ -35,7 +35,8 @@ public final class RegistryLoginCheck {
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(timeout)
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            // a credentialed request is never sent on to wherever a redirect points
+            .followRedirects(HttpClient.Redirect.NEVER)
             .build();
   }
 
@@ -83,6 +84,17 @@ public final class RegistryLoginCheck {
     if (realm == null) {
       return new Result(registry, false, 401, "the registry's bearer challenge names no realm");
     }
+    URI realmUri;
+    try {
+      realmUri = URI.create(realm);
+    } catch (IllegalArgumentException e) {
+      return new Result(
+          registry, false, 401, "the registry's bearer challenge names no valid realm");
+    }
+    Optional<String> refused = refusedRealm(realmUri, v2);
+    if (refused.isPresent()) {
+      return new Result(registry, false, 401, refused.get());
+    }
     var query = new StringBuilder();
     params.forEach(
         (k, v) ->
@@ -110,6 +122,35 @@ public final class RegistryLoginCheck {
     return authed.statusCode() == 200
         ? new Result(registry, true, 200, "authenticated")
         : new Result(registry, false, authed.statusCode(), rejection(authed.statusCode()));
+  }
+
+  /**
+   * Credentials go to a bearer realm only over HTTPS (plain HTTP on loopback, for local registries)
+   * and only on the registry's own host or an AWS host: a registry, or whoever answers in its
+   * place, cannot make us send the token elsewhere.
+   */
+  static Optional<String> refusedRealm(URI realm, URI registry) {
+    String host = realm.getHost() == null ? "" : realm.getHost().toLowerCase(java.util.Locale.ROOT);
+    boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+    boolean secure = "https".equalsIgnoreCase(realm.getScheme());
+    boolean sameHost = host.equalsIgnoreCase(String.valueOf(registry.getHost()));
+    boolean aws = host.endsWith(".amazonaws.com") || host.endsWith(".amazonaws.com.cn");
+    if (!(secure || (loopback && "http".equalsIgnoreCase(realm.getScheme())))) {
+      return Optional.of(
+          "the registry's bearer challenge points at "
+              + realm.getScheme()
+              + "://"
+              + host
+              + ", not HTTPS; the credentials were not sent there");
+    }
+    if (!sameHost && !aws) {
+      return Optional.of(
+          "the registry's bearer challenge points at "
+              + host
+              + ", which is neither the registry's host nor AWS; the credentials were not sent"
+              + " there");
+    }
+    return Optional.empty();
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request)
