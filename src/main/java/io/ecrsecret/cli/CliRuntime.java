@@ -2,7 +2,6 @@ package io.ecrsecret.cli;
 
 import io.ecrsecret.aws.AwsClientSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -22,7 +21,7 @@ public record CliRuntime(
 
   public static CliRuntime system() {
     return new CliRuntime(
-        () -> new KubernetesClientBuilder().build(),
+        () -> KubeConnection.connect(System.getenv()),
         Clock.systemUTC(),
         System.getenv(),
         AwsClientSettings.DEFAULT);

@@ -1,6 +1,7 @@
 package io.ecrsecret.cli;
 
 import io.ecrsecret.aws.AwsAccessException;
+import io.ecrsecret.core.DisplayText;
 import io.ecrsecret.kube.AwsKeysSecretReader;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
@@ -101,18 +102,29 @@ public final class Main implements Runnable {
       err.flush();
       return 2;
     }
-    if (e instanceof AwsAccessException || e instanceof AwsKeysSecretReader.UnusableKeysException) {
+    if (e instanceof AwsAccessException
+        || e instanceof AwsKeysSecretReader.UnusableKeysException
+        || e instanceof KubeConnection.KubeconfigException) {
       err.printf("error: %s%n", e.getMessage());
     } else if (e instanceof KubernetesClientException k) {
       String status =
           k.getStatus() != null && k.getStatus().getMessage() != null
               ? k.getStatus().getMessage()
               : k.getMessage();
-      if (k.getCode() > 0) {
+      if (k.getCode() == 401) {
         err.printf(
-            "error: the Kubernetes API answered HTTP %d: %s%nCheck the RBAC permissions of the"
+            "error: the Kubernetes API did not accept the credentials (HTTP 401): %s%nLog in"
+                + " again, or check the token or certificate in KUBECONFIG.%n",
+            DisplayText.clean(status, DisplayText.MESSAGE));
+      } else if (k.getCode() == 403) {
+        err.printf(
+            "error: the Kubernetes API answered HTTP 403: %s%nCheck the RBAC permissions of the"
                 + " identity in KUBECONFIG (or of the in-cluster service account).%n",
-            k.getCode(), status);
+            DisplayText.clean(status, DisplayText.MESSAGE));
+      } else if (k.getCode() > 0) {
+        err.printf(
+            "error: the Kubernetes API answered HTTP %d: %s%n",
+            k.getCode(), DisplayText.clean(status, DisplayText.MESSAGE));
       } else {
         err.printf(
             "error: cannot reach the Kubernetes API: %s%nCheck KUBECONFIG (or the in-cluster"

@@ -168,7 +168,9 @@ final class RefreshCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // what can be checked without a cluster is checked before connecting to one
     RefreshPolicy.checkedMargin(margin, "--refresh-margin");
+    serviceAccounts.forEach(RefreshSpec::checkServiceAccountName);
     CliRuntime runtime = main.runtime();
     try (KubernetesClient client = runtime.kubernetes().get();
         AwsEcrTokenSource aws = new AwsEcrTokenSource(runtime.aws())) {

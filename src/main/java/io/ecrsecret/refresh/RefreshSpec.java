@@ -86,6 +86,7 @@ public record RefreshSpec(
           "the argocd-helm format holds one repository: name exactly one registry, got "
               + registries.size());
     }
+    serviceAccounts.forEach(RefreshSpec::checkServiceAccountName);
     if (secretName == null
         || secretName.length() > 253
         || !DNS_SUBDOMAIN.matcher(secretName).matches()) {
@@ -94,6 +95,19 @@ public record RefreshSpec(
               + secretName
               + "' is not valid: lower-case letters, digits, '-' and '.', starting and ending with a"
               + " letter or digit, at most 253 characters");
+    }
+  }
+
+  /**
+   * @throws IllegalArgumentException if the name cannot be a service account's
+   */
+  public static void checkServiceAccountName(String account) {
+    if (account == null || account.length() > 253 || !DNS_SUBDOMAIN.matcher(account).matches()) {
+      throw new IllegalArgumentException(
+          "service account name '"
+              + io.ecrsecret.core.DisplayText.clean(account, io.ecrsecret.core.DisplayText.VALUE)
+              + "' is not valid: lower-case letters, digits, '-' and '.', starting and ending"
+              + " with a letter or digit");
     }
   }
 }

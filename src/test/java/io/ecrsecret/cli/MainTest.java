@@ -1,6 +1,7 @@
 package io.ecrsecret.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -61,5 +62,33 @@ class MainTest {
           .isEqualTo(2);
     }
     assertThat(err.toString()).contains("--refresh-margin must be between 1m and 11h");
+    assertThat(
+            run(
+                "refresh",
+                "-n",
+                "x",
+                "-r",
+                "123456789012.dkr.ecr.us-east-1.amazonaws.com",
+                "--service-account",
+                "Bad_Name"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("service account name 'Bad_Name' is not valid");
+  }
+
+  @Test
+  void aMissingOrBrokenKubeconfigIsNamedBeforeAnythingIsSent(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    var missing = dir.resolve("nope.yaml");
+    assertThatThrownBy(
+            () -> KubeConnection.connect(java.util.Map.of("KUBECONFIG", missing.toString())))
+        .isInstanceOf(KubeConnection.KubeconfigException.class)
+        .hasMessageContaining("KUBECONFIG names " + missing + ", which does not exist");
+    var garbage = java.nio.file.Files.writeString(dir.resolve("garbage.yaml"), "{{{ not: [yaml");
+    assertThatThrownBy(
+            () -> KubeConnection.connect(java.util.Map.of("KUBECONFIG", garbage.toString())))
+        .isInstanceOf(KubeConnection.KubeconfigException.class)
+        .hasMessageContaining("cannot read the kubeconfig " + garbage);
+    assertThatThrownBy(() -> KubeConnection.connect(java.util.Map.of("HOME", dir.toString())))
+        .hasMessageContaining("no kubeconfig at " + dir.resolve(".kube/config"));
   }
 }
