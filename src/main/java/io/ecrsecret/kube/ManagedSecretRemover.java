@@ -50,26 +50,35 @@ public final class ManagedSecretRemover {
     if (secret == null) {
       return "already gone";
     }
-    String registries = ManagedMarkers.annotation(secret, ManagedMarkers.REGISTRIES);
-    Map<String, String> data =
-        new HashMap<>(secret.getData() == null ? Map.of() : secret.getData());
-    PullSecretWriter.decoded(secret, DockerConfigJson.KEY)
-        .ifPresent(
-            json ->
-                data.put(
-                    DockerConfigJson.KEY,
-                    Base64.getEncoder()
-                        .encodeToString(
-                            DockerConfigJson.merge(
-                                    Optional.of(json),
-                                    Map.of(),
-                                    registries == null
-                                        ? List.of()
-                                        : Arrays.asList(registries.split(",")))
-                                .getBytes(StandardCharsets.UTF_8))));
-    var labels = new TreeMap<>(secret.getMetadata().getLabels());
-    labels.remove(ManagedMarkers.MANAGED_BY_LABEL);
-    labels.remove(ManagedMarkers.OWNER_KIND_LABEL);
+    var record = AdoptionRecord.in(secret.getData());
+    Map<String, String> data;
+    Map<String, String> labels;
+    if (record.isPresent()) {
+      data = record.get().restoreData(nonNull(secret.getData()));
+      labels = record.get().restoreLabels(nonNull(secret.getMetadata().getLabels()));
+    } else {
+      // adopted before the record was kept: remove our registry entries and markers only
+      String registries = ManagedMarkers.annotation(secret, ManagedMarkers.REGISTRIES);
+      var released = new HashMap<>(nonNull(secret.getData()));
+      PullSecretWriter.decoded(secret, DockerConfigJson.KEY)
+          .ifPresent(
+              json ->
+                  released.put(
+                      DockerConfigJson.KEY,
+                      Base64.getEncoder()
+                          .encodeToString(
+                              DockerConfigJson.merge(
+                                      Optional.of(json),
+                                      Map.of(),
+                                      registries == null
+                                          ? List.of()
+                                          : Arrays.asList(registries.split(",")))
+                                  .getBytes(StandardCharsets.UTF_8))));
+      data = released;
+      labels = new TreeMap<>(secret.getMetadata().getLabels());
+      labels.remove(ManagedMarkers.MANAGED_BY_LABEL);
+      labels.remove(ManagedMarkers.OWNER_KIND_LABEL);
+    }
     var annotations = new TreeMap<>(secret.getMetadata().getAnnotations());
     new ArrayList<>(annotations.keySet())
         .stream().filter(k -> k.startsWith(ManagedMarkers.PREFIX)).forEach(annotations::remove);
@@ -85,6 +94,12 @@ public final class ManagedSecretRemover {
                 .withData(data)
                 .build())
         .update();
-    return "released (adopted: our entries removed, the rest kept)";
+    return record.isPresent()
+        ? "released (adopted: given back as it was before)"
+        : "released (adopted: our entries removed, the rest kept)";
+  }
+
+  private static Map<String, String> nonNull(Map<String, String> map) {
+    return map == null ? Map.of() : map;
   }
 }

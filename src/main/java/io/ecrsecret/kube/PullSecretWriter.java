@@ -313,6 +313,15 @@ public final class PullSecretWriter {
         annotations(existing.getMetadata().getAnnotations(), content, owner);
     if (!managed) {
       annotations.put(ManagedMarkers.ADOPTED, "true");
+      // what was there before, so that releasing the secret gives back exactly that
+      data.put(
+          AdoptionRecord.KEY,
+          AdoptionRecord.of(
+                  nonNull(existing.getData()),
+                  ourData,
+                  nonNull(existing.getMetadata().getLabels()),
+                  ownLabels(content, owner))
+              .encoded());
     }
     annotations.put(ManagedMarkers.CONTENT_DIGEST, contentDigest);
     annotations.put(ManagedMarkers.DATA_DIGEST, TrimmedObjects.digest(data));

@@ -520,6 +520,53 @@ class OperatorIT {
   }
 
   @Test
+  void anAdoptedSecretIsGivenBackExactlyAsItWasWhenTheResourceGoes() {
+    namespace(kube, "op-give-back", Map.of());
+    String original =
+        "{\"auths\":{\""
+            + registry
+            + "\":{\"auth\":\"c3RhbGU6c3RhbGU=\"},\"quay.io\":{\"auth\":\"cXVheTpxdWF5\"}}}";
+    kube.resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("existing-pull")
+                .withNamespace("op-give-back")
+                .withLabels(Map.of("team", "a"))
+                .endMetadata()
+                .withType("kubernetes.io/dockerconfigjson")
+                .withStringData(Map.of(DockerConfigJson.KEY, original))
+                .build())
+        .create();
+    Secret before = secret("op-give-back", "existing-pull");
+    var adopter = pullSecret("op-give-back", "adopter", "existing-pull");
+    adopter.getSpec().setAdopt(true);
+    adopter.getSpec().setServiceAccounts(List.of());
+    kube.resource(adopter).create();
+    awaitReady("op-give-back", "adopter", "True");
+    assertThat(
+            PullSecretWriter.decoded(secret("op-give-back", "existing-pull"), DockerConfigJson.KEY))
+        .get()
+        .asString()
+        .contains("quay.io")
+        .doesNotContain("c3RhbGU6c3RhbGU=");
+
+    kube.resource(adopter).delete();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                kube.resources(EcrPullSecret.class)
+                        .inNamespace("op-give-back")
+                        .withName("adopter")
+                        .get()
+                    == null);
+    Secret after = secret("op-give-back", "existing-pull");
+    assertThat(after.getData()).isEqualTo(before.getData());
+    assertThat(after.getMetadata().getLabels()).isEqualTo(before.getMetadata().getLabels());
+    assertThat(after.getMetadata().getAnnotations()).isNullOrEmpty();
+  }
+
+  @Test
   void aSelectorThatMatchesEverythingLeavesKubernetesOwnNamespacesAloneUnlessNamed() {
     namespace(kube, "everything-a", Map.of());
     var resource = new ClusterEcrPullSecret();
