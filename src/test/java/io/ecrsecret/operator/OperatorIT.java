@@ -367,6 +367,53 @@ class OperatorIT {
                             .get())
                     .map(c -> c.getStatus().equals("True"))
                     .orElse(false));
+
+    // the glob's '*' does not cross '/': a role under a path the platform team did not mean stays
+    // refused although its name starts with the allowed prefix
+    String sneaky =
+        sandbox
+            .aws()
+            .createRole(
+                "tenant-a-/platform-admin",
+                AwsPeer.adminArn(),
+                null,
+                AwsPeer.policy("[\"ecr:GetAuthorizationToken\"]", "\"*\""));
+    var sneakyResource = pullSecret("tenant-b", "sneaky", "sneaky-pull");
+    var sneakyIdentity = new AwsIdentitySpec();
+    sneakyIdentity.setRoleArn(sneaky);
+    sneakyResource.getSpec().setAws(sneakyIdentity);
+    kube.resource(sneakyResource).create();
+    EcrPullSecret sneakyRefused = awaitReady("tenant-b", "sneaky", "False");
+    assertThat(ready(sneakyRefused).orElseThrow().getReason()).isEqualTo("IdentityNotAllowed");
+    assertThat(secret("tenant-b", "sneaky-pull")).isNull();
+  }
+
+  @Test
+  void aSecretKeyThatCollidesAsAJavaHashGetsNoTokenFromAnotherTenantsIdentity() {
+    namespace(kube, "hash-a", Map.of());
+    namespace(kube, "hash-b", Map.of());
+    var keys =
+        sandbox
+            .aws()
+            .createUser("hash-a-user", AwsPeer.policy("[\"ecr:GetAuthorizationToken\"]", "\"*\""));
+    keysSecret("hash-a", "keys", keys.accessKeyId(), keys.secretAccessKey());
+    var owner = pullSecret("hash-a", "pull", "hash-pull");
+    owner.getSpec().setAws(identity("keys"));
+    kube.resource(owner).create();
+    awaitReady("hash-a", "pull", "True");
+
+    // the same access key id, and a secret key that differs yet has the same String.hashCode
+    String colliding = hashTwin(keys.secretAccessKey());
+    assertThat(colliding.hashCode()).isEqualTo(keys.secretAccessKey().hashCode());
+    assertThat(colliding).isNotEqualTo(keys.secretAccessKey());
+    keysSecret("hash-b", "keys", keys.accessKeyId(), colliding);
+    var borrower = pullSecret("hash-b", "pull", "hash-pull");
+    borrower.getSpec().setAws(identity("keys"));
+    kube.resource(borrower).create();
+
+    EcrPullSecret refused = awaitReady("hash-b", "pull", "False");
+    assertThat(ready(refused).orElseThrow().getReason()).isEqualTo("InvalidCredentials");
+    assertThat(secret("hash-b", "hash-pull")).isNull();
   }
 
   @Test
@@ -730,6 +777,21 @@ class OperatorIT {
               java.net.http.HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).as(path).isEqualTo(200);
     }
+  }
+
+  /**
+   * Another string with the same String.hashCode: one character up by one and the next down by 31
+   * leaves the hash as it was; the first pair that stays printable is used.
+   */
+  private static String hashTwin(String s) {
+    for (int i = 0; i + 1 < s.length(); i++) {
+      char up = (char) (s.charAt(i) + 1);
+      char down = (char) (s.charAt(i + 1) - 31);
+      if (up > ' ' && up < 127 && down > ' ' && down < 127) {
+        return s.substring(0, i) + up + down + s.substring(i + 2);
+      }
+    }
+    throw new IllegalStateException("no printable twin");
   }
 
   private static AwsIdentitySpec identity(String keysSecret) {
