@@ -31,6 +31,13 @@ final class KubeConnection {
 
   private KubeConnection() {}
 
+  /** The API server the last connection was made to, for messages. */
+  private static volatile String server;
+
+  static java.util.Optional<String> server() {
+    return java.util.Optional.ofNullable(server);
+  }
+
   static KubernetesClient connect(Map<String, String> env) {
     List<Path> files = kubeconfigFiles(env);
     List<Path> present = files.stream().filter(Files::isRegularFile).toList();
@@ -65,6 +72,10 @@ final class KubeConnection {
               + describe(present)
               + " names no cluster server for its current context");
     }
+    // over HTTP/2 the API server answers a refused token with GOAWAY, which the JDK client
+    // reports as a lost connection instead of the 401 it is; one-shot runs gain nothing from it
+    config.setHttp2Disable(true);
+    server = config.getMasterUrl();
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 

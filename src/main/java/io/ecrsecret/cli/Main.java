@@ -127,15 +127,40 @@ public final class Main implements Runnable {
             k.getCode(), DisplayText.clean(status, DisplayText.MESSAGE));
       } else {
         err.printf(
-            "error: cannot reach the Kubernetes API: %s%nCheck KUBECONFIG (or the in-cluster"
+            "error: cannot reach the Kubernetes API%s: %s%nCheck KUBECONFIG (or the in-cluster"
                 + " service account) and the network.%n",
-            rootCause(k));
+            KubeConnection.server().map(u -> " at " + u).orElse(""), unreachable(k));
       }
     } else {
       err.printf("error: %s: %s%n", e.getClass().getSimpleName(), e.getMessage());
     }
     err.flush();
     return 1;
+  }
+
+  /** Why a connection failed, in words where the JDK gives none. */
+  private static String unreachable(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof java.nio.channels.ClosedChannelException
+        || cause instanceof java.net.ConnectException) {
+      return "the connection was refused or closed (is the server running, and is this its"
+          + " address?)";
+    }
+    if (cause instanceof java.nio.channels.UnresolvedAddressException
+        || cause instanceof java.net.UnknownHostException) {
+      return "its host name does not resolve";
+    }
+    if (cause instanceof javax.net.ssl.SSLException
+        || cause instanceof java.security.cert.CertificateException
+        || cause.getClass().getSimpleName().contains("CertPath")) {
+      return "its TLS certificate is not trusted by the kubeconfig's certificate authority ("
+          + DisplayText.clean(cause.getMessage(), 200)
+          + ")";
+    }
+    return rootCause(e);
   }
 
   private static String rootCause(Throwable e) {
