@@ -614,6 +614,63 @@ class OperatorIT {
   }
 
   @Test
+  void aBadSelectorKeyOrAnOverlongSessionIsAnInvalidSpecNamingTheField() {
+    var badSelector = new ClusterEcrPullSecret();
+    badSelector.getMetadata().setName("bad-selector");
+    var spec = new ClusterPullSecretSpec();
+    spec.setRegistries(List.of(registry));
+    spec.setSecretName("bad-selector-pull");
+    var selector = new NamespaceSelectorSpec();
+    selector.setSelector(new LabelSelectorBuilder().addToMatchLabels("bad key!!", "x").build());
+    spec.setNamespaces(selector);
+    badSelector.setSpec(spec);
+
+    var badSession = new ClusterEcrPullSecret();
+    badSession.getMetadata().setName("bad-session");
+    var spec2 = new ClusterPullSecretSpec();
+    spec2.setRegistries(List.of(registry));
+    spec2.setSecretName("bad-session-pull");
+    var selector2 = new NamespaceSelectorSpec();
+    selector2.setNames(List.of("op-bad-session"));
+    spec2.setNamespaces(selector2);
+    var aws = new AwsIdentitySpec();
+    aws.setRoleArn("arn:aws:iam::123456789012:role/any");
+    aws.setSessionDuration("9999999999999999h");
+    spec2.setAws(aws);
+    badSession.setSpec(spec2);
+    namespace(kube, "op-bad-session", Map.of());
+
+    for (var resource : List.of(badSelector, badSession)) {
+      try {
+        kube.resource(resource).create();
+      } catch (KubernetesClientException e) {
+        assertThat(e.getCode()).as("refused by the schema").isEqualTo(422);
+        continue;
+      }
+      String name = resource.getMetadata().getName();
+      try {
+        var failed =
+            await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                    () -> kube.resources(ClusterEcrPullSecret.class).withName(name).get(),
+                    r ->
+                        r.getStatus() != null
+                            && r.getMetadata()
+                                .getGeneration()
+                                .equals(r.getStatus().getObservedGeneration())
+                            && StatusBuilder.readyCondition(r.getStatus())
+                                .map(c -> c.getReason().equals("InvalidSpec"))
+                                .orElse(false));
+        assertThat(StatusBuilder.readyCondition(failed.getStatus()).orElseThrow().getMessage())
+            .containsAnyOf("label selector", "spec.aws.sessionDuration");
+      } finally {
+        kube.resources(ClusterEcrPullSecret.class).withName(name).delete();
+      }
+    }
+  }
+
+  @Test
   void aSelectorThatMatchesEverythingLeavesKubernetesOwnNamespacesAloneUnlessNamed() {
     namespace(kube, "everything-a", Map.of());
     var resource = new ClusterEcrPullSecret();
