@@ -69,6 +69,79 @@ class InstallIT {
   }
 
   @Test
+  void theTenantRolesLetANamespaceEditorManageEcrPullSecretsThereAndNothingMore() throws Exception {
+    List<HasMetadata> items = Manifests.file(admin, "deploy/operator/cluster-wide.yaml");
+    Manifests.apply(admin, items);
+    for (String ns : List.of("tenant-roles", "tenant-roles-other")) {
+      if (admin.namespaces().withName(ns).get() == null) {
+        namespace(ns);
+      }
+    }
+    // what Kubernetes' aggregation would give the namespace's editors and viewers, bound directly
+    // here (aggregation is the controller manager's work, and this sandbox runs none)
+    for (var binding :
+        List.of(
+            List.of("alice-edit", "ecr-secret-operator-edit", "alice"),
+            List.of("bob-view", "ecr-secret-operator-view", "bob"))) {
+      admin
+          .rbac()
+          .roleBindings()
+          .inNamespace("tenant-roles")
+          .resource(
+              new io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder()
+                  .withNewMetadata()
+                  .withName(binding.get(0))
+                  .withNamespace("tenant-roles")
+                  .endMetadata()
+                  .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", binding.get(1))
+                  .addNewSubject()
+                  .withKind("User")
+                  .withApiGroup("rbac.authorization.k8s.io")
+                  .withName(binding.get(2))
+                  .endSubject()
+                  .build())
+          .serverSideApply();
+    }
+    var edit =
+        items.stream()
+            .filter(i -> i.getMetadata().getName().equals("ecr-secret-operator-edit"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(edit.getMetadata().getLabels())
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true")
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true");
+    try (KubernetesClient alice = sandbox.kubernetes().clientImpersonating("alice");
+        KubernetesClient bob = sandbox.kubernetes().clientImpersonating("bob")) {
+      var resource = new EcrPullSecret();
+      resource.getMetadata().setName("tenant-made");
+      resource.getMetadata().setNamespace("tenant-roles");
+      var spec = new EcrPullSecret.Spec();
+      spec.setRegistries(List.of(registry));
+      resource.setSpec(spec);
+      alice.resource(resource).dryRun().create();
+      assertThat(bob.resources(EcrPullSecret.class).inNamespace("tenant-roles").list().getItems())
+          .isNotNull();
+      resource.getMetadata().setNamespace("tenant-roles-other");
+      assertForbidden(() -> alice.resource(resource).dryRun().create());
+      resource.getMetadata().setNamespace("tenant-roles");
+      assertForbidden(() -> bob.resource(resource).dryRun().create());
+      var cluster = new ClusterEcrPullSecret();
+      cluster.getMetadata().setName("tenant-cluster");
+      assertForbidden(() -> alice.resource(cluster).dryRun().create());
+    }
+  }
+
+  private static void assertForbidden(Runnable call) {
+    try {
+      call.run();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      assertThat(e.getCode()).as(e.getMessage()).isEqualTo(403);
+      return;
+    }
+    throw new AssertionError("expected 403 Forbidden");
+  }
+
+  @Test
   void plainNamespacedManifestsGrantWhatTheOperatorUsesAndNoMore() throws Exception {
     for (String ns : List.of("team-a", "team-b")) {
       namespace(ns);
