@@ -129,17 +129,30 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
     try {
       Instant now = services.clock().instant();
       String owner = ownerOf(resource);
+      String uid = resource.getMetadata().getUid();
       SyncResult result;
       RefreshReport report = null;
+      AwsIdentity identity = null;
+      RefusedKeys refused = null;
       try {
-        AwsIdentity identity = identity(resource);
-        double jitter = Math.floorMod(resource.getMetadata().getUid().hashCode(), 1000) / 1000.0;
-        var state =
-            InformerClusterState.of(resource, context, linksServiceAccounts(), clusterScoped());
-        RefreshSpec spec = refreshSpec(resource, identity, owner, jitter);
-        report = services.refresher().refresh(spec, state);
-        removeLeftBehind(owner, spec.secretName(), report, state, linkedAccounts(resource));
-        result = SyncResult.from(report, secretName(resource), clusterScoped());
+        identity = identity(resource);
+        refused = refusedKeys.get(uid);
+        if (refused != null
+            && refused.identityKey().equals(identity.cacheKey())
+            && now.isBefore(refused.askAgainAt())) {
+          // the keys AWS refused are still the ones in the Secret: AWS is not asked again before
+          // the backoff is over, but a change to the Secret is seen within KEYS_RECHECK
+          result = refused.result();
+        } else {
+          refused = null;
+          double jitter = Math.floorMod(uid.hashCode(), 1000) / 1000.0;
+          var state =
+              InformerClusterState.of(resource, context, linksServiceAccounts(), clusterScoped());
+          RefreshSpec spec = refreshSpec(resource, identity, owner, jitter);
+          report = services.refresher().refresh(spec, state);
+          removeLeftBehind(owner, spec.secretName(), report, state, linkedAccounts(resource));
+          result = SyncResult.from(report, secretName(resource), clusterScoped());
+        }
       } catch (IdentityResolver.IdentityNotAllowedException e) {
         result = SyncResult.failed("IdentityNotAllowed", e.getMessage(), clusterScoped());
       } catch (AwsKeysSecretReader.UnusableKeysException e) {
@@ -156,7 +169,7 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
               previous, newStatus(), resource.getMetadata().getGeneration(), now, result);
       finishStatus(status, result);
       announce(resource, previous, result);
-      Duration next = next(resource, result, now);
+      Duration next = reschedule(resource, result, identity, refused, now);
       if (status.equals(previous)) {
         log.debug("Nothing changed; next reconcile in {}", next);
         return UpdateControl.<R>noUpdate().rescheduleAfter(next);
@@ -171,6 +184,43 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
   }
 
   abstract String secretName(R resource);
+
+  /** How soon a change to the credentials Secret of a failing resource is seen. */
+  static final Duration KEYS_RECHECK = Duration.ofSeconds(30);
+
+  private static final Set<String> AWS_REFUSED_KEYS = Set.of("InvalidCredentials", "AccessDenied");
+
+  /** Keys from a Secret that AWS refused, and when AWS may be asked with them again. */
+  private record RefusedKeys(String identityKey, SyncResult result, Instant askAgainAt) {}
+
+  /** Per resource (uid), removed on success and on deletion: bounded by the resources. */
+  private final Map<String, RefusedKeys> refusedKeys = new ConcurrentHashMap<>();
+
+  /**
+   * The next reconcile: the refresh plan or the backoff; but a resource whose keys come from a
+   * Secret is looked at again within {@link #KEYS_RECHECK} (a read of the Secret, no AWS call), so
+   * that fixed keys take effect at once rather than after a backoff of up to 10 minutes.
+   */
+  private Duration reschedule(
+      R resource, SyncResult result, AwsIdentity identity, RefusedKeys refused, Instant now) {
+    String uid = resource.getMetadata().getUid();
+    if (refused != null) {
+      Duration left = Duration.between(now, refused.askAgainAt());
+      return bounded(left.compareTo(KEYS_RECHECK) < 0 ? left : KEYS_RECHECK);
+    }
+    Duration next = next(resource, result, now);
+    boolean keysFromSecret = identity != null && identity.base() instanceof AwsIdentity.StaticKeys;
+    if (result.ready()) {
+      refusedKeys.remove(uid);
+    } else if (keysFromSecret && AWS_REFUSED_KEYS.contains(result.reason())) {
+      refusedKeys.put(uid, new RefusedKeys(identity.cacheKey(), result, now.plus(next)));
+      return next.compareTo(KEYS_RECHECK) < 0 ? next : KEYS_RECHECK;
+    } else if ("CredentialsSecretUnusable".equals(result.reason())) {
+      // nothing was sent to AWS: reading the Secret again is all a retry costs
+      return next.compareTo(KEYS_RECHECK) < 0 ? next : KEYS_RECHECK;
+    }
+    return next;
+  }
 
   /**
    * Removes the secrets this resource made that it no longer asks for: in a namespace that left its
@@ -331,6 +381,7 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
     }
     consecutiveFailures.remove(resource.getMetadata().getUid());
     announced.remove(resource.getMetadata().getUid());
+    refusedKeys.remove(resource.getMetadata().getUid());
     return DeleteControl.defaultDelete();
   }
 
