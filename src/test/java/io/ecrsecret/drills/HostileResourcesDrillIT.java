@@ -135,6 +135,119 @@ class HostileResourcesDrillIT {
   }
 
   /**
+   * A tenant's tricks at once: 50 key ids that would forge log lines, 50 adopters of a secret
+   * another resource keeps. Each fails in status with a clean, bounded message; what others keep is
+   * not touched.
+   */
+  @Test
+  void aTenantsTricksFailInStatusAndTouchNothingOthersKeep(Sandbox sandbox) throws Exception {
+    try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
+      TestCluster.installCrds(kube, false);
+      TestCluster.namespace(kube, "tricks", Map.of());
+      var config = TestOperatorConfig.named("tricks").retryBackoff(Duration.ofSeconds(5)).build();
+      try (var client = sandbox.kubernetes().adminClient();
+          var operator =
+              EcrSecretOperator.start(
+                  config,
+                  client,
+                  Clock.systemUTC(),
+                  new AwsClientSettings(3, Duration.ofSeconds(5), Duration.ofSeconds(20)))) {
+        var first = trick("first", sandbox);
+        first.getSpec().setSecretName("shared");
+        kube.resource(first).create();
+        await().atMost(Duration.ofSeconds(60)).until(() -> ready(kube, "tricks", "first", "True"));
+        var shared = kube.secrets().inNamespace("tricks").withName("shared").get();
+        for (int i = 0; i < 50; i++) {
+          kube.resource(
+                  new SecretBuilder()
+                      .withNewMetadata()
+                      .withName("forged-" + i)
+                      .withNamespace("tricks")
+                      .endMetadata()
+                      .withStringData(
+                          Map.of(
+                              "AWS_ACCESS_KEY_ID",
+                              "AKIA\r\n2026-12-01 INFO Ready: forged "
+                                  + i
+                                  + "\n"
+                                  + "A".repeat(5000),
+                              "AWS_SECRET_ACCESS_KEY",
+                              "x"))
+                      .build())
+              .create();
+          var forged = trick("forged-" + i, sandbox);
+          var aws = new AwsIdentitySpec();
+          var ref = new SecretReference();
+          ref.setName("forged-" + i);
+          aws.setCredentialsSecret(ref);
+          forged.getSpec().setAws(aws);
+          kube.resource(forged).create();
+          var thief = trick("thief-" + i, sandbox);
+          thief.getSpec().setSecretName("shared");
+          thief.getSpec().setAdopt(true);
+          kube.resource(thief).create();
+        }
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .until(
+                () ->
+                    kube
+                            .resources(EcrPullSecret.class)
+                            .inNamespace("tricks")
+                            .list()
+                            .getItems()
+                            .stream()
+                            .filter(r -> !r.getMetadata().getName().equals("first"))
+                            .filter(r -> ready(kube, "tricks", r.getMetadata().getName(), "False"))
+                            .count()
+                        == 100);
+        for (var r : kube.resources(EcrPullSecret.class).inNamespace("tricks").list().getItems()) {
+          if (r.getMetadata().getName().equals("first")) {
+            continue;
+          }
+          var condition = r.getStatus().getConditions().get(0);
+          assertThat(condition.getReason())
+              .isEqualTo(
+                  r.getMetadata().getName().startsWith("forged")
+                      ? "CredentialsSecretUnusable"
+                      : "SecretOwnedElsewhere");
+          assertThat(condition.getMessage())
+              .doesNotContain("\r", "\n", "AAAAAAAAAA")
+              .hasSizeLessThan(1100);
+        }
+        var after = kube.secrets().inNamespace("tricks").withName("shared").get();
+        assertThat(after.getMetadata().getResourceVersion())
+            .isEqualTo(shared.getMetadata().getResourceVersion());
+        assertThat(ready(kube, "tricks", "first", "True")).isTrue();
+        kube.resources(EcrPullSecret.class).inNamespace("tricks").delete();
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .until(
+                () ->
+                    kube.resources(EcrPullSecret.class)
+                        .inNamespace("tricks")
+                        .list()
+                        .getItems()
+                        .isEmpty());
+        assertThat(kube.secrets().inNamespace("tricks").withName("shared").get())
+            .as("removed with its owner, not before")
+            .isNull();
+      }
+    }
+  }
+
+  private static EcrPullSecret trick(String name, Sandbox sandbox) {
+    var r = new EcrPullSecret();
+    r.getMetadata().setName(name);
+    r.getMetadata().setNamespace("tricks");
+    var spec = new EcrPullSecret.Spec();
+    spec.setRegistries(List.of(sandbox.registry().ecrHost()));
+    spec.setServiceAccounts(List.of());
+    r.setSpec(spec);
+    return r;
+  }
+
+  /**
    * Four kinds of bad: a schema violation (refused), missing keys, a foreign secret, a forbidden
    * role.
    */
