@@ -78,15 +78,11 @@ final class AwsFailures {
                 + " (the access key is unknown, the secret key is wrong, or the session expired)."
                 + " Check the keys or the role setup.");
       }
-      return new AwsAccessException(
-          Kind.AWS_ERROR,
-          action
-              + " in "
-              + region
-              + " failed"
-              + who
-              + ": "
-              + DisplayText.clean(code, DisplayText.VALUE)
+      return failed(
+          action,
+          region,
+          who,
+          DisplayText.clean(code, DisplayText.VALUE)
               + " (HTTP "
               + service.statusCode()
               + "): "
@@ -136,21 +132,21 @@ final class AwsFailures {
                     : "")
                 + ". Check the network, proxy and AWS_ENDPOINT_URL settings.");
       }
-      return new AwsAccessException(
-          Kind.AWS_ERROR,
-          action + " in " + region + " failed" + who + ": " + DisplayText.awsMessage(message));
+      return failed(action, region, who, DisplayText.awsMessage(message));
     }
     // anything else the SDK or its HTTP client threw (a header it refused, say): its message may
     // quote the signed request, so it is cut before any of that
+    return failed(
+        action,
+        region,
+        who,
+        DisplayText.awsMessage(e.getClass().getSimpleName() + ": " + e.getMessage()));
+  }
+
+  private static AwsAccessException failed(
+      String action, String region, String who, String detail) {
     return new AwsAccessException(
-        Kind.AWS_ERROR,
-        action
-            + " in "
-            + region
-            + " failed"
-            + who
-            + ": "
-            + DisplayText.awsMessage(e.getClass().getSimpleName() + ": " + e.getMessage()));
+        Kind.AWS_ERROR, action + " in " + region + " failed" + who + ": " + detail);
   }
 
   private static Throwable rootCause(Throwable e) {
