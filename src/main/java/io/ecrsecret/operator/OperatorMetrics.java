@@ -31,11 +31,17 @@ public final class OperatorMetrics {
   private final Clock clock;
   private final Map<String, Instant> expiries = new ConcurrentHashMap<>();
   private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
+  private final LongSupplier awsTokenRequests;
 
   public OperatorMetrics(MeterRegistry registry, Clock clock, LongSupplier awsTokenRequests) {
     this.registry = registry;
     this.clock = clock;
-    FunctionCounter.builder("ecr_secret_aws_token_requests", awsTokenRequests, s -> s.getAsLong())
+    this.awsTokenRequests = awsTokenRequests;
+    // Micrometer holds a function counter's object weakly: the object is this (kept by the
+    // composition root for the operator's life), which holds the supplier strongly. A method
+    // reference passed as the object itself would be collected, and the counter stop counting
+    FunctionCounter.builder(
+            "ecr_secret_aws_token_requests", this, m -> m.awsTokenRequests.getAsLong())
         .description("GetAuthorizationToken requests sent to AWS")
         .register(registry);
     Gauge.builder("process_resident_memory_bytes", OperatorMetrics::residentMemory)
