@@ -75,6 +75,20 @@ record SyncResult(
                         || n.result().equals(NamespaceOutcome.UPDATED));
     boolean transientFailure = failed.stream().anyMatch(n -> isTransient(n.reason()));
     String expiry = report.tokenExpiresAt().map(e -> " valid until " + e).orElse("");
+    var expired =
+        report.tokenExpiresAt().filter(e -> !e.isAfter(report.refreshedAt())).orElse(null);
+    if (expired != null && !outcomes.isEmpty()) {
+      // never Ready with a token that no registry accepts any more
+      return failed(
+          "TokenExpired",
+          "AWS handed out a token that expired at "
+              + expired
+              + " (this machine's clock says "
+              + report.refreshedAt()
+              + "); the secret cannot authenticate. Check the clock, and the AWS endpoint"
+              + " (AWS_ENDPOINT_URL) that answered",
+          clusterScoped);
+    }
     String reason;
     String message;
     if (failed.isEmpty()) {
