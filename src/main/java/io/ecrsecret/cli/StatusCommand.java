@@ -34,7 +34,8 @@ import picocli.CommandLine.ParentCommand;
       "",
       "Example:  ecr-secret-operator status -n 'team-*' --warn-within 4h",
       "Exit status: 0 all fine, 1 some secret expired, expires within --warn-within, or has an"
-          + " unknown expiry, 2 usage error."
+          + " unknown expiry, or a namespace named exactly does not exist or holds none of our"
+          + " secrets, 2 usage error."
     })
 final class StatusCommand implements Callable<Integer> {
 
@@ -70,7 +71,13 @@ final class StatusCommand implements Callable<Integer> {
     List<NamespacePattern> patterns = namespaces.stream().map(NamespacePattern::new).toList();
     Instant now = main.runtime().clock().instant();
     List<Secret> secrets;
+    var problems = new ArrayList<String>();
     try (KubernetesClient client = main.runtime().kubernetes().get()) {
+      for (NamespacePattern p : patterns) {
+        if (p.isLiteral() && missing(client, p.text())) {
+          problems.add("namespace " + p.text() + " does not exist");
+        }
+      }
       secrets =
           patterns.stream().allMatch(NamespacePattern::isLiteral) && !patterns.isEmpty()
               ? patterns.stream()
@@ -89,12 +96,23 @@ final class StatusCommand implements Callable<Integer> {
       rows.add(row(s, now));
     }
     rows.sort(Comparator.comparing(Row::namespace).thenComparing(Row::secret));
-    boolean attention = rows.stream().anyMatch(r -> !r.state().equals("OK"));
+    for (NamespacePattern p : patterns) {
+      if (p.isLiteral()
+          && rows.stream().noneMatch(r -> r.namespace().equals(p.text()))
+          && problems.stream().noneMatch(m -> m.contains(" " + p.text() + " "))) {
+        problems.add(
+            "namespace " + p.text() + " holds no pull secret managed by ecr-secret-operator");
+      }
+    }
+    // a check pointed at a namespace that is not there (a typo) must not stay green
+    boolean attention = rows.stream().anyMatch(r -> !r.state().equals("OK")) || !problems.isEmpty();
     if (output.json()) {
       ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
       var root = json.createObjectNode();
       root.put("checkedAt", now.toString());
       root.put("needsAttention", attention);
+      ArrayNode found = root.putArray("problems");
+      problems.forEach(found::add);
       ArrayNode items = root.putArray("secrets");
       rows.forEach(items::addPOJO);
       main.out().println(json.writeValueAsString(root));
@@ -116,7 +134,23 @@ final class StatusCommand implements Callable<Integer> {
       main.out().print(Table.render(table));
     }
     main.out().flush();
+    problems.forEach(m -> main.err().println("error: " + m));
+    main.err().flush();
     return attention ? 1 : 0;
+  }
+
+  /**
+   * Whether a namespace is known not to exist (not knowing, for want of rights, is not missing).
+   */
+  private static boolean missing(KubernetesClient client, String namespace) {
+    try {
+      return client.namespaces().withName(namespace).get() == null;
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() == 403) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   private static List<Secret> managed(

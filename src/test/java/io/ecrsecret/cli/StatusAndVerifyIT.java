@@ -57,6 +57,19 @@ class StatusAndVerifyIT {
   }
 
   @Test
+  void aNamespaceThatDoesNotExistOrHoldsNoSecretFailsTheCheck(Sandbox sandbox) {
+    try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
+      namespace(kube, "status-empty");
+    }
+    var typo = CliRun.run(sandbox, "status", "-n", "status-typo-nosuchns");
+    assertThat(typo.exitCode()).as(typo.toString()).isEqualTo(1);
+    assertThat(typo.err()).contains("namespace status-typo-nosuchns does not exist");
+    var empty = CliRun.run(sandbox, "status", "-n", "status-empty", "-o", "json");
+    assertThat(empty.exitCode()).as(empty.toString()).isEqualTo(1);
+    assertThat(empty.out()).contains("holds no pull secret managed by ecr-secret-operator");
+  }
+
+  @Test
   void verifyLogsInToTheRegistryWithTheSecretAndFailsWhenItNoLongerWorks(Sandbox sandbox) {
     String registry = sandbox.registry().ecrHost();
     String endpoint = registry + "=http://" + sandbox.registry().address();
