@@ -5,6 +5,7 @@ import io.ecrsecret.core.DisplayText;
 import io.ecrsecret.kube.AwsKeysSecretReader;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -66,13 +67,64 @@ public final class Main implements Runnable {
     cli.setParameterExceptionHandler(
         (e, args) -> {
           PrintWriter err = e.getCommandLine().getErr();
+          err.printf("error: %s%n", e.getMessage());
+          // a mistyped command or option: name the near ones ("Did you mean: refresh?")
+          if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+            unmatched.printSuggestions(err);
+          } else {
+            // picocli reports a missing required option before an unknown one: name the typo
+            unknownOptions(e.getCommandLine().getCommandSpec(), args).forEach(err::println);
+          }
           err.printf(
-              "error: %s%nRun '%s --help' for usage.%n",
-              e.getMessage(), e.getCommandLine().getCommandSpec().qualifiedName());
+              "Run '%s --help' for usage.%n", e.getCommandLine().getCommandSpec().qualifiedName());
           err.flush();
           return 2;
         });
     return cli;
+  }
+
+  /** "Unknown option --registy; did you mean --registry?" for each option the command lacks. */
+  static List<String> unknownOptions(CommandLine.Model.CommandSpec command, String[] args) {
+    var known = new java.util.TreeSet<String>();
+    command.options().forEach(o -> known.addAll(List.of(o.names())));
+    var lines = new java.util.ArrayList<String>();
+    for (String arg : args) {
+      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+      if (!name.startsWith("--") || known.contains(name)) {
+        continue;
+      }
+      String nearest =
+          known.stream()
+              .filter(k -> k.startsWith("--"))
+              .min(java.util.Comparator.comparingInt(k -> distance(k, name)))
+              .orElse(null);
+      lines.add(
+          "Unknown option "
+              + name
+              + (nearest != null && distance(nearest, name) <= 3
+                  ? "; did you mean " + nearest + "?"
+                  : ""));
+    }
+    return lines;
+  }
+
+  /** Levenshtein distance, for suggestions. */
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      int[] current = new int[b.length() + 1];
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        current[j] =
+            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+      }
+      previous = current;
+    }
+    return previous[b.length()];
   }
 
   CliRuntime runtime() {

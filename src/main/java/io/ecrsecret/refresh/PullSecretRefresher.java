@@ -133,6 +133,24 @@ public final class PullSecretRefresher {
             .map(RegistryCredentials::expiresAt)
             .flatMap(Optional::stream)
             .min(Instant::compareTo);
+    if (expiresAt.isPresent() && !expiresAt.get().isAfter(now)) {
+      // a token that no registry accepts any more is not written over one that may still work
+      log.warn(
+          "The token for {} expired at {} on arrival; nothing written", hosts, expiresAt.get());
+      for (String ns : resolved.namespaces()) {
+        outcomes.add(
+            NamespaceOutcome.failed(
+                ns,
+                "TokenExpired",
+                "AWS handed out a token that expired at "
+                    + expiresAt.get()
+                    + " (this machine's clock says "
+                    + now
+                    + "); the existing secret was left as it is. Check the clock, and the AWS"
+                    + " endpoint that answered"));
+      }
+      return report(spec, now, expiresAt, outcomes);
+    }
     String argoUrl = spec.argoUrl().orElse(hosts.get(0));
     var content =
         new PullSecretContent(

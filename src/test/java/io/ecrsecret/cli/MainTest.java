@@ -91,4 +91,14 @@ class MainTest {
     assertThatThrownBy(() -> KubeConnection.connect(java.util.Map.of("HOME", dir.toString())))
         .hasMessageContaining("no kubeconfig at " + dir.resolve(".kube/config"));
   }
+
+  @Test
+  void aMistypedCommandOrOptionGetsASuggestion() {
+    assertThat(run("refesh")).isEqualTo(2);
+    assertThat(err.toString()).contains("refresh");
+    assertThat(
+            run("refresh", "-n", "x", "--registy", "123456789012.dkr.ecr.us-east-1.amazonaws.com"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--registy").contains("--registry");
+  }
 }

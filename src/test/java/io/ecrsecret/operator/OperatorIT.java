@@ -671,6 +671,30 @@ class OperatorIT {
   }
 
   @Test
+  void aTokenThatArrivesExpiredIsNeverReady() {
+    namespace(kube, "op-expired", Map.of());
+    var keys =
+        sandbox
+            .aws()
+            .createUser("expired-user", AwsPeer.policy("[\"ecr:GetAuthorizationToken\"]", "\"*\""));
+    keysSecret("op-expired", "keys", keys.accessKeyId(), keys.secretAccessKey());
+    var resource = pullSecret("op-expired", "pull", "expired-pull");
+    resource.getSpec().setAws(identity("keys"));
+    sandbox.aws().tokenExpiresAt(java.time.Instant.parse("2015-01-01T00:00:00Z"));
+    try {
+      kube.resource(resource).create();
+      EcrPullSecret failed = awaitReady("op-expired", "pull", "False");
+      assertThat(ready(failed).orElseThrow().getReason()).isEqualTo("TokenExpired");
+      assertThat(ready(failed).orElseThrow().getMessage()).contains("2015-01-01T00:00:00Z");
+      assertThat(secret("op-expired", "expired-pull"))
+          .as("an expired token is not written")
+          .isNull();
+    } finally {
+      sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
+    }
+  }
+
+  @Test
   void aSelectorThatMatchesEverythingLeavesKubernetesOwnNamespacesAloneUnlessNamed() {
     namespace(kube, "everything-a", Map.of());
     var resource = new ClusterEcrPullSecret();
