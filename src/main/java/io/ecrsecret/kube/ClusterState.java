@@ -43,6 +43,15 @@ public interface ClusterState {
       java.util.Collection<String> namespaces, java.util.Collection<String> serviceAccounts) {}
 
   /**
+   * Whether a service account that is not there yet will be seen when it appears (the operator
+   * watches them): then a missing account is linked when it comes, rather than failing now, as a
+   * new namespace's {@code default} account always arrives a moment after the namespace.
+   */
+  default boolean seesServiceAccountsAppear() {
+    return false;
+  }
+
+  /**
    * Called after this program wrote an object, with the trimmed state before (null when it was
    * created) and the object as the API server returned it: the state shows the write at once, and
    * the operator is not woken by its own write.

@@ -100,6 +100,11 @@ final class InformerClusterState implements ClusterState {
   }
 
   @Override
+  public boolean seesServiceAccountsAppear() {
+    return serviceAccounts.isPresent();
+  }
+
+  @Override
   public void wrote(Secret before, Secret written) {
     Secret trimmed = TrimmedObjects.secret(written);
     if (before == null) {

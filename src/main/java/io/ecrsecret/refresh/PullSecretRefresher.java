@@ -312,7 +312,10 @@ public final class PullSecretRefresher {
     try {
       for (String sa : spec.serviceAccounts()) {
         var linkResult = linker.link(ns, sa, spec.secretName(), false, spec.dryRun(), state);
-        if (linkResult == ServiceAccountLinker.Result.MISSING) {
+        if (linkResult == ServiceAccountLinker.Result.MISSING
+            && state.seesServiceAccountsAppear()) {
+          log.debug("Service account {}/{} not there yet; linked when it appears", ns, sa);
+        } else if (linkResult == ServiceAccountLinker.Result.MISSING) {
           problems.add(
               "service account "
                   + ns
@@ -333,7 +336,10 @@ public final class PullSecretRefresher {
         var linkResult =
             linker.link(
                 ns, ServiceAccountLinker.BUILDER, spec.secretName(), true, spec.dryRun(), state);
-        if (linkResult == ServiceAccountLinker.Result.MISSING) {
+        if (linkResult == ServiceAccountLinker.Result.MISSING
+            && state.seesServiceAccountsAppear()) {
+          log.debug("Service account {}/builder not there yet; linked when it appears", ns);
+        } else if (linkResult == ServiceAccountLinker.Result.MISSING) {
           problems.add(
               "service account " + ns + "/builder does not exist; builds cannot use the secret");
         } else if (linkResult == ServiceAccountLinker.Result.LINKED) {
