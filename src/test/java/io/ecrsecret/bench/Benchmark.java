@@ -70,6 +70,7 @@ public final class Benchmark {
       var env = sandbox.environment();
       System.setProperty("aws.endpointUrl", env.get("AWS_ENDPOINT_URL"));
       System.setProperty("aws.accessKeyId", env.get("AWS_ACCESS_KEY_ID"));
+      System.setProperty("aws.disableEc2Metadata", "true");
       System.setProperty("aws.secretAccessKey", env.get("AWS_SECRET_ACCESS_KEY"));
       System.setProperty("aws.region", env.get("AWS_REGION"));
       var bench = new Benchmark(sandbox, root);

@@ -38,6 +38,7 @@ public final class SandboxExtension implements ParameterResolver {
       System.setProperty("aws.accessKeyId", env.get("AWS_ACCESS_KEY_ID"));
       System.setProperty("aws.secretAccessKey", env.get("AWS_SECRET_ACCESS_KEY"));
       System.setProperty("aws.region", env.get("AWS_REGION"));
+      System.setProperty("aws.disableEc2Metadata", "true");
       return new Running(sandbox);
     }
 
