@@ -12,6 +12,7 @@ import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sts.model.StsException;
 
 /** Turns what the AWS SDK throws into an {@link AwsAccessException} a person can act on. */
 final class AwsFailures {
@@ -33,6 +34,12 @@ final class AwsFailures {
       RuntimeException e, AwsIdentity identity, String region, String action) {
     if (e instanceof AwsAccessException known) {
       return known;
+    }
+    // a role hop fails inside the credentials provider, before the ECR call is sent: name that call
+    StsException sts = stsFailure(e);
+    if (sts != null) {
+      e = sts;
+      action = "sts:AssumeRole";
     }
     String who = " (identity: " + identity.describe() + ")";
     if (e instanceof AwsServiceException service) {
@@ -63,7 +70,12 @@ final class AwsFailures {
                 + who
                 + ": "
                 + awsMessage
-                + ". Grant the permission to that principal (see 'ecr-secret-operator iam-policy').");
+                + (sts != null
+                    ? ". The role's trust policy must let that principal assume it, with the same"
+                        + " external ID if one is set (see 'ecr-secret-operator iam-policy"
+                        + " --assume-role')."
+                    : ". Grant the permission to that principal (see 'ecr-secret-operator"
+                        + " iam-policy')."));
       }
       if (code != null && INVALID_CREDENTIALS.contains(code)) {
         return new AwsAccessException(
@@ -147,6 +159,15 @@ final class AwsFailures {
       String action, String region, String who, String detail) {
     return new AwsAccessException(
         Kind.AWS_ERROR, action + " in " + region + " failed" + who + ": " + detail);
+  }
+
+  private static StsException stsFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof StsException sts) {
+        return sts;
+      }
+    }
+    return null;
   }
 
   private static Throwable rootCause(Throwable e) {

@@ -19,9 +19,12 @@ import software.amazon.awssdk.services.sts.StsClient;
     sortOptions = false,
     abbreviateSynopsis = true,
     description = {
-      "Print the IAM permission policy for the identity that gets ECR tokens, and, given the"
-          + " cluster's OIDC provider, the trust policy that lets a service account assume the role"
-          + " (IRSA on EKS, STS mode on ROSA/OpenShift).",
+      "Print the IAM permission policy for the identity that gets ECR tokens, and a trust policy"
+          + " for the role it uses: given the cluster's OIDC provider, one that lets a service"
+          + " account assume the role (IRSA on EKS, STS mode on ROSA/OpenShift); with --pod-identity,"
+          + " one for EKS Pod Identity; with --assume-role, one for a role the operator assumes"
+          + " with --role-arn or spec.aws.roleArn (cross-account), trusting the operator's"
+          + " principal with the external ID.",
       ""
     },
     footer = {
@@ -30,10 +33,14 @@ import software.amazon.awssdk.services.sts.StsClient;
       "  ecr-secret-operator iam-policy --only permission > policy.json",
       "  aws iam create-policy --policy-name EcrPull --policy-document file://policy.json",
       "  ecr-secret-operator iam-policy --oidc-provider https://oidc.op1.openshiftapps.com/abc \\",
-      "      --namespace ecr-secret-operator --service-account ecr-secret-operator \\",
+      "      -n ecr-secret-operator --service-account ecr-secret-operator \\",
       "      --audience openshift --account-id 606639739464 --output-dir iam/",
-      "Without --only or --output-dir and with --oidc-provider, prints one JSON object holding both"
-          + " documents."
+      "  ecr-secret-operator iam-policy --pod-identity --only trust > trust-policy.json",
+      "  ecr-secret-operator iam-policy --assume-role --only trust \\",
+      "      --principal-arn arn:aws:iam::111122223333:role/ecr-secret-operator \\",
+      "      --external-id my-ext-id > cross-account-trust.json",
+      "Without --only or --output-dir and with a trust policy asked for, prints one JSON object"
+          + " holding both documents."
     })
 final class IamPolicyCommand implements Callable<Integer> {
 
@@ -54,7 +61,7 @@ final class IamPolicyCommand implements Callable<Integer> {
   String oidcProvider;
 
   @Option(
-      names = "--namespace",
+      names = {"-n", "--namespace"},
       paramLabel = "NAME",
       defaultValue = "ecr-secret-operator",
       description = "Namespace of the service account (default: ${DEFAULT-VALUE}).")
@@ -90,6 +97,35 @@ final class IamPolicyCommand implements Callable<Integer> {
   String partition;
 
   @Option(
+      names = "--pod-identity",
+      description =
+          "The trust policy for EKS Pod Identity (the service account is chosen by the Pod"
+              + " Identity association: aws eks create-pod-identity-association).")
+  boolean podIdentity;
+
+  @Option(
+      names = "--assume-role",
+      description =
+          "The trust policy for a role assumed on top of the operator's identity (--role-arn,"
+              + " spec.aws.roleArn), e.g. in the registry's account.")
+  boolean assumeRole;
+
+  @Option(
+      names = "--principal-arn",
+      paramLabel = "ARN",
+      description =
+          "With --assume-role: the role or user that assumes it, i.e. the operator's or the"
+              + " CronJob's identity (default: the caller's, from sts:GetCallerIdentity; give it"
+              + " for a role with a path).")
+  String principalArn;
+
+  @Option(
+      names = "--external-id",
+      paramLabel = "ID",
+      description = "With --assume-role: require this external ID (what --external-id passes).")
+  String externalId;
+
+  @Option(
       names = "--only",
       paramLabel = "permission|trust",
       description = "Print only this document, ready for file://.")
@@ -106,14 +142,29 @@ final class IamPolicyCommand implements Callable<Integer> {
     if (only != null && !only.equals("permission") && !only.equals("trust")) {
       throw new IllegalArgumentException("--only takes permission or trust, got '" + only + "'");
     }
+    int kinds = (oidcProvider != null ? 1 : 0) + (podIdentity ? 1 : 0) + (assumeRole ? 1 : 0);
+    if (kinds > 1) {
+      throw new IllegalArgumentException(
+          "choose one trust policy: --oidc-provider, --pod-identity or --assume-role");
+    }
+    if (!assumeRole && (principalArn != null || externalId != null)) {
+      throw new IllegalArgumentException(
+          "--principal-arn and --external-id belong to --assume-role; add it");
+    }
     String permission = IamPolicies.permissionPolicy(repositoryArns);
     String trust = null;
     if (oidcProvider != null) {
       trust =
           IamPolicies.trustPolicy(
               oidcProvider, account(), partition, namespace, serviceAccount, audience);
+    } else if (podIdentity) {
+      trust = IamPolicies.podIdentityTrustPolicy();
+    } else if (assumeRole) {
+      trust = IamPolicies.assumeRoleTrustPolicy(principal(), externalId);
     } else if ("trust".equals(only)) {
-      throw new IllegalArgumentException("the trust policy needs --oidc-provider URL");
+      throw new IllegalArgumentException(
+          "the trust policy needs --oidc-provider URL (IRSA, ROSA STS), --pod-identity (EKS Pod"
+              + " Identity) or --assume-role (a role assumed on top, cross-account)");
     }
     if (outputDir != null) {
       Files.createDirectories(outputDir);
@@ -136,6 +187,21 @@ final class IamPolicyCommand implements Callable<Integer> {
     }
     main.out().flush();
     return 0;
+  }
+
+  private String principal() {
+    if (principalArn != null) {
+      return principalArn;
+    }
+    try (StsClient sts = StsClient.create()) {
+      return IamPolicies.principalOf(sts.getCallerIdentity().arn());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "the trust policy needs the principal that assumes the role: pass --principal-arn"
+              + " (asking AWS failed: "
+              + e.getClass().getSimpleName()
+              + ")");
+    }
   }
 
   private String account() {

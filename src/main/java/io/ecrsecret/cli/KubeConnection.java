@@ -75,6 +75,10 @@ final class KubeConnection {
     // over HTTP/2 the API server answers a refused token with GOAWAY, which the JDK client
     // reports as a lost connection instead of the 401 it is; one-shot runs gain nothing from it
     config.setHttp2Disable(true);
+    // a person waits for the answer: a few quick retries for a blip, not the client's default of
+    // ten backing off from 100 ms (about 20 s before a refused connection is said)
+    config.setRequestRetryBackoffLimit(3);
+    config.setRequestRetryBackoffInterval(200);
     server = config.getMasterUrl();
     return new KubernetesClientBuilder().withConfig(config).build();
   }

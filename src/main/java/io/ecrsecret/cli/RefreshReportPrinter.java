@@ -30,8 +30,13 @@ final class RefreshReportPrinter {
                       && !n.result().equals(NamespaceOutcome.UNCHANGED)
                   ? "would be "
                   : "")
-              + n.result();
-      rows.add(List.of(n.namespace(), report.secretName(), result, detail(n)));
+              + n.describeResult();
+      rows.add(
+          List.of(
+              n.namespace().isEmpty() ? "-" : n.namespace(),
+              report.secretName(),
+              result,
+              detail(n)));
     }
     var out = new StringBuilder(Table.render(rows));
     out.append('\n')
@@ -115,6 +120,9 @@ final class RefreshReportPrinter {
       ObjectNode item = namespaces.addObject();
       item.put("namespace", n.namespace());
       item.put("result", n.result());
+      if (!n.secretResult().isEmpty()) {
+        item.put("secret", n.secretResult());
+      }
       if (!n.reason().isEmpty()) {
         item.put("reason", n.reason());
       }

@@ -61,7 +61,7 @@ final class StatusCommand implements Callable<Integer> {
   record Row(
       String namespace,
       String secret,
-      String registries,
+      List<String> registries,
       String expiresAt,
       String left,
       String state) {}
@@ -130,7 +130,7 @@ final class StatusCommand implements Callable<Integer> {
                       r.expiresAt(),
                       r.left(),
                       r.state(),
-                      r.registries())));
+                      String.join(",", r.registries()))));
       main.out().print(Table.render(table));
     }
     main.out().flush();
@@ -166,7 +166,14 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private Row row(Secret s, Instant now) {
-    String registries = String.valueOf(ManagedMarkers.annotation(s, ManagedMarkers.REGISTRIES));
+    String annotated = ManagedMarkers.annotation(s, ManagedMarkers.REGISTRIES);
+    List<String> registries =
+        annotated == null
+            ? List.of()
+            : java.util.Arrays.stream(annotated.split(","))
+                .map(String::trim)
+                .filter(h -> !h.isEmpty())
+                .toList();
     String expires = ManagedMarkers.annotation(s, ManagedMarkers.EXPIRES_AT);
     String state;
     String left = "";

@@ -20,6 +20,10 @@ public final class IamPolicies {
   private static final Pattern REPOSITORY_ARN =
       Pattern.compile("arn:aws(-cn|-us-gov)?:ecr:[a-z0-9-]+:[0-9]{12}:repository/[^\\s]+");
   private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
+  private static final Pattern PRINCIPAL_ARN =
+      Pattern.compile("arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(role|user)/[\\w+=,.@/-]+");
+  private static final Pattern ASSUMED_ROLE =
+      Pattern.compile("arn:(aws(?:-cn|-us-gov)?):sts::([0-9]{12}):assumed-role/([\\w+=,.@-]+)/.+");
 
   private IamPolicies() {}
 
@@ -86,6 +90,56 @@ public final class IamPolicies {
     statement.put("Action", "sts:AssumeRoleWithWebIdentity");
     statement.put("Condition", Map.of("StringEquals", condition));
     return write(document(List.of(statement)));
+  }
+
+  /**
+   * The trust policy of a role that the operator (or the CLI) assumes with {@code --role-arn}, for
+   * example in the registry's account: it lets one principal assume it, with the external ID as a
+   * condition when one is given.
+   *
+   * @param principalArn the identity that assumes the role: the operator's own role or user
+   */
+  public static String assumeRoleTrustPolicy(String principalArn, String externalId) {
+    if (principalArn == null || !PRINCIPAL_ARN.matcher(principalArn).matches()) {
+      throw new IllegalArgumentException(
+          "'"
+              + principalArn
+              + "' is not an IAM role or user ARN (arn:aws:iam::ACCOUNT:role/NAME or"
+              + " arn:aws:iam::ACCOUNT:user/NAME)");
+    }
+    var statement = new LinkedHashMap<String, Object>();
+    statement.put("Effect", "Allow");
+    statement.put("Principal", Map.of("AWS", principalArn));
+    statement.put("Action", "sts:AssumeRole");
+    if (externalId != null && !externalId.isBlank()) {
+      statement.put("Condition", Map.of("StringEquals", Map.of("sts:ExternalId", externalId)));
+    }
+    return write(document(List.of(statement)));
+  }
+
+  /**
+   * The trust policy for EKS Pod Identity: the Pod Identity agent's service principal assumes the
+   * role (and tags the session); which service account gets it is set by the Pod Identity
+   * association, not here.
+   */
+  public static String podIdentityTrustPolicy() {
+    var statement = new LinkedHashMap<String, Object>();
+    statement.put("Effect", "Allow");
+    statement.put("Principal", Map.of("Service", "pods.eks.amazonaws.com"));
+    statement.put("Action", List.of("sts:AssumeRole", "sts:TagSession"));
+    return write(document(List.of(statement)));
+  }
+
+  /**
+   * The role ARN behind a caller ARN as {@code sts:GetCallerIdentity} gives it: an assumed-role
+   * session ({@code arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION}) becomes {@code
+   * arn:aws:iam::ACCOUNT:role/NAME}; users and roles are returned as they are.
+   */
+  public static String principalOf(String callerArn) {
+    var m = ASSUMED_ROLE.matcher(callerArn);
+    return m.matches()
+        ? "arn:" + m.group(1) + ":iam::" + m.group(2) + ":role/" + m.group(3)
+        : callerArn;
   }
 
   private static Map<String, Object> statement(String sid, List<String> actions, Object resource) {

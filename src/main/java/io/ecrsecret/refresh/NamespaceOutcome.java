@@ -7,6 +7,8 @@ import java.util.List;
  *
  * @param result {@code created}, {@code updated}, {@code unchanged} or {@code failed}
  * @param problems what went wrong (empty when the namespace succeeded); never a token or key
+ * @param secretResult what happened to the secret itself ({@code created}, {@code updated}, {@code
+ *     unchanged}), also when a later step (a link) failed; empty when the secret was not written
  */
 public record NamespaceOutcome(
     String namespace,
@@ -15,7 +17,8 @@ public record NamespaceOutcome(
     List<String> problems,
     List<String> linkedServiceAccounts,
     List<String> restartedDeployments,
-    List<String> healedPods) {
+    List<String> healedPods,
+    String secretResult) {
 
   public static final String CREATED = "created";
   public static final String UPDATED = "updated";
@@ -31,7 +34,14 @@ public record NamespaceOutcome(
 
   public static NamespaceOutcome failed(String namespace, String reason, String problem) {
     return new NamespaceOutcome(
-        namespace, FAILED, reason, List.of(problem), List.of(), List.of(), List.of());
+        namespace, FAILED, reason, List.of(problem), List.of(), List.of(), List.of(), "");
+  }
+
+  /** What the RESULT column says: "created, link failed" where the secret was written. */
+  public String describeResult() {
+    return result.equals(FAILED) && !secretResult.isEmpty()
+        ? secretResult + ", " + (reason.equals("LinkFailed") ? "link failed" : "then failed")
+        : result;
   }
 
   public boolean succeeded() {

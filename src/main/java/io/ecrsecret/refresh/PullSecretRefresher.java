@@ -379,7 +379,8 @@ public final class PullSecretRefresher {
         problems,
         linked,
         restarted,
-        healed);
+        healed,
+        result);
   }
 
   private static String kubernetesProblem(String what, String ns, KubernetesClientException e) {

@@ -49,12 +49,18 @@ class CliDiagnosticsIT {
     Files.writeString(
         kubeconfig, kubeconfig("https://127.0.0.1:" + closed, caData(admin), "bogus"));
 
+    long start = System.nanoTime();
     var run = jar(sandbox, Map.of("KUBECONFIG", kubeconfig.toString()), "status", "-n", "default");
+    var took = java.time.Duration.ofNanos(System.nanoTime() - start);
 
     assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
     assertThat(run.output())
         .contains("cannot reach the Kubernetes API", "127.0.0.1:" + closed)
         .doesNotContain(": null");
+    // the client's default retries (10, backing off from 100 ms) kept a person waiting ~20 s
+    assertThat(took)
+        .as("a refused connection is said quickly")
+        .isLessThan(java.time.Duration.ofSeconds(10));
   }
 
   @Test

@@ -99,4 +99,46 @@ class IamPolicyCommandTest {
     assertThat(run("iam-policy", "--only", "trust")).isEqualTo(2);
     assertThat(err.toString()).contains("--oidc-provider");
   }
+
+  @Test
+  void printsTheTrustPolicyOfARoleAssumedOnTopWithItsExternalId() throws Exception {
+    assertThat(
+            run(
+                "iam-policy",
+                "--assume-role",
+                "--only",
+                "trust",
+                "--principal-arn",
+                "arn:aws:iam::111122223333:role/ecr-secret-operator",
+                "--external-id",
+                "tenant-42"))
+        .as(err.toString())
+        .isZero();
+    JsonNode statement = JSON.readTree(out.toString()).path("Statement").get(0);
+    assertThat(statement.path("Action").asText()).isEqualTo("sts:AssumeRole");
+    assertThat(statement.path("Principal").path("AWS").asText())
+        .isEqualTo("arn:aws:iam::111122223333:role/ecr-secret-operator");
+    assertThat(statement.path("Condition").path("StringEquals").path("sts:ExternalId").asText())
+        .isEqualTo("tenant-42");
+  }
+
+  @Test
+  void printsThePodIdentityTrustPolicy() throws Exception {
+    assertThat(run("iam-policy", "--pod-identity", "--only", "trust")).isZero();
+    JsonNode statement = JSON.readTree(out.toString()).path("Statement").get(0);
+    assertThat(statement.path("Principal").path("Service").asText())
+        .isEqualTo("pods.eks.amazonaws.com");
+    assertThat(statement.path("Action").toString()).contains("sts:AssumeRole", "sts:TagSession");
+  }
+
+  @Test
+  void trustPolicyKindsAreExclusiveAndTheirOptionsBelongToThem() {
+    assertThat(run("iam-policy", "--pod-identity", "--assume-role")).isEqualTo(2);
+    assertThat(err.toString()).contains("choose one trust policy");
+    assertThat(run("iam-policy", "--external-id", "x")).isEqualTo(2);
+    assertThat(err.toString()).contains("belong to --assume-role");
+    assertThat(run("iam-policy", "--assume-role", "--principal-arn", "arn:aws:s3:::b"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("not an IAM role or user ARN");
+  }
 }

@@ -218,7 +218,11 @@ class RefreshCommandIT {
             "--external-id",
             "tenant-41");
     assertThat(wrongExternalId.exitCode()).isEqualTo(1);
-    assertThat(wrongExternalId.out()).contains("not authorized to perform: sts:AssumeRole");
+    assertThat(wrongExternalId.out())
+        .contains("not authorized to perform: sts:AssumeRole")
+        .as("the failing call is named, not the ECR call that never went out")
+        .contains("AWS denied sts:AssumeRole", "iam-policy --assume-role")
+        .doesNotContain("denied ecr:GetAuthorizationToken");
     sandbox.aws().resetRequestCounts();
 
     var run =

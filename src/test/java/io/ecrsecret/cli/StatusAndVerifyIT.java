@@ -54,6 +54,9 @@ class StatusAndVerifyIT {
     var json = CliRun.run(sandbox, "status", "-n", "status-*", "-o", "json");
     assertThat(json.out())
         .contains("\"needsAttention\" : true", "\"state\" : \"EXPIRING\"", "\"state\" : \"OK\"");
+    assertThat(json.out())
+        .as("registries is an array, as in refresh's JSON")
+        .contains("\"registries\" : [ \"" + registry + "\" ]");
   }
 
   @Test

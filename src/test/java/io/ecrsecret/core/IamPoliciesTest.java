@@ -63,4 +63,14 @@ class IamPoliciesTest {
                     "https://x/y", "12", "aws", "ns", "sa", "sts.amazonaws.com"))
         .hasMessageContaining("12-digit");
   }
+
+  @Test
+  void anAssumedRoleSessionNamesItsRole() {
+    assertThat(
+            IamPolicies.principalOf(
+                "arn:aws:sts::111122223333:assumed-role/ecr-secret-operator/botocore-session-1"))
+        .isEqualTo("arn:aws:iam::111122223333:role/ecr-secret-operator");
+    assertThat(IamPolicies.principalOf("arn:aws:iam::111122223333:user/ci"))
+        .isEqualTo("arn:aws:iam::111122223333:user/ci");
+  }
 }

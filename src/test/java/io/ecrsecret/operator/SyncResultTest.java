@@ -24,7 +24,7 @@ class SyncResultTest {
         expiresAt.minus(Duration.ofHours(3)),
         List.of(
             new NamespaceOutcome(
-                "team-a", result, "", List.of(problems), List.of(), List.of(), List.of())));
+                "team-a", result, "", List.of(problems), List.of(), List.of(), List.of(), "")));
   }
 
   @Test
