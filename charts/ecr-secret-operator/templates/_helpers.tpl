@@ -1,3 +1,20 @@
+{{/* The name of every object: the release's name, with "-ecr-secret-operator" unless it already says so. */}}
+{{- define "ecr-secret-operator.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else if contains "ecr-secret-operator" .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-ecr-secret-operator" .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{/* The operator image: image.repository is required, there is no public image to default to. */}}
+{{- define "ecr-secret-operator.image" -}}
+{{- $repository := required "set image.repository to the operator image you pushed (build and push it as docs/install.md says: ./mvnw -Pimage package jib:build -DskipTests -Dimage=REGISTRY/ecr-secret-operator:VERSION)" .Values.image.repository -}}
+{{- printf "%s:%s" $repository (.Values.image.tag | default .Chart.AppVersion) -}}
+{{- end }}
+
 {{- define "ecr-secret-operator.labels" -}}
 app.kubernetes.io/name: ecr-secret-operator
 app.kubernetes.io/instance: {{ .Release.Name }}

@@ -22,6 +22,8 @@ import java.util.function.LongSupplier;
  *       failed, per reconcile and namespace;
  *   <li>{@code ecr_secret_aws_token_requests_total}: GetAuthorizationToken requests sent to AWS;
  *   <li>{@code ecr_secret_reconcile_seconds{kind}}: how long reconciles take;
+ *   <li>{@code ecr_secret_resources_not_ready{kind}}: resources whose Ready condition is False (one
+ *       series per kind, whatever the number of resources);
  *   <li>{@code process_resident_memory_bytes}: the process's resident memory.
  * </ul>
  */
@@ -32,6 +34,12 @@ public final class OperatorMetrics {
   private final Map<String, Instant> expiries = new ConcurrentHashMap<>();
   private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
   private final LongSupplier awsTokenRequests;
+
+  /** Per resource (uid): its kind and whether it is Ready; removed on deletion. */
+  private record Readiness(String kind, boolean ready) {}
+
+  private final Map<String, Readiness> readiness = new ConcurrentHashMap<>();
+  private final Map<String, Gauge> notReadyGauges = new ConcurrentHashMap<>();
 
   public OperatorMetrics(MeterRegistry registry, Clock clock, LongSupplier awsTokenRequests) {
     this.registry = registry;
@@ -93,6 +101,28 @@ public final class OperatorMetrics {
                 .tag("namespace", namespace)
                 .tag("secret", secret)
                 .register(registry));
+  }
+
+  /** The resource with this uid is (not) Ready now. */
+  void readiness(String kind, String uid, boolean ready) {
+    readiness.put(uid, new Readiness(kind, ready));
+    notReadyGauges.computeIfAbsent(
+        kind,
+        k ->
+            Gauge.builder(
+                    "ecr_secret_resources_not_ready",
+                    this,
+                    m ->
+                        m.readiness.values().stream()
+                            .filter(r -> r.kind().equals(k) && !r.ready())
+                            .count())
+                .description("Resources whose Ready condition is False")
+                .tag("kind", k)
+                .register(registry));
+  }
+
+  void forgetResource(String uid) {
+    readiness.remove(uid);
   }
 
   void forget(String namespace, String secret) {

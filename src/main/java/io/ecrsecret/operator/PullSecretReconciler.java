@@ -163,6 +163,7 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
       if (report != null) {
         record(kind, report);
       }
+      services.metrics().readiness(kind, uid, result.ready());
       S previous = resource.getStatus();
       S status =
           StatusBuilder.build(
@@ -382,6 +383,7 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
     consecutiveFailures.remove(resource.getMetadata().getUid());
     announced.remove(resource.getMetadata().getUid());
     refusedKeys.remove(resource.getMetadata().getUid());
+    services.metrics().forgetResource(resource.getMetadata().getUid());
     return DeleteControl.defaultDelete();
   }
 

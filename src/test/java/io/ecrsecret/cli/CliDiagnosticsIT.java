@@ -64,6 +64,14 @@ class CliDiagnosticsIT {
   }
 
   @Test
+  void versionIsThePomsVersion(Sandbox sandbox) throws Exception {
+    var run = jar(sandbox, Map.of(), "--version");
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.output().strip())
+        .isEqualTo("ecr-secret-operator " + io.ecrsecret.testing.ProjectVersion.fromPom());
+  }
+
+  @Test
   void aMissingKubeconfigIsNamed(Sandbox sandbox, @TempDir Path dir) throws Exception {
     Path missing = dir.resolve("nowhere.yaml");
     var run = jar(sandbox, Map.of("KUBECONFIG", missing.toString()), "status", "-n", "default");

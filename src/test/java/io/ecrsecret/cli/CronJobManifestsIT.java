@@ -140,21 +140,24 @@ class CronJobManifestsIT {
                     .build())
             .create();
       }
+      // the guide's order: the keys first, then the manifest, which carries no Secret to overwrite
+      // them
+      kube.resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName("ecr-creds")
+                  .withNamespace("my-app")
+                  .endMetadata()
+                  .withStringData(
+                      Map.of(
+                          "AWS_ACCESS_KEY_ID",
+                          keys.accessKeyId(),
+                          "AWS_SECRET_ACCESS_KEY",
+                          keys.secretAccessKey()))
+                  .build())
+          .create();
       List<HasMetadata> items = apply(kube, "single-namespace.yaml");
-      kube.secrets()
-          .inNamespace("my-app")
-          .withName("ecr-creds")
-          .edit(
-              s ->
-                  new SecretBuilder(s)
-                      .withData(null)
-                      .withStringData(
-                          Map.of(
-                              "AWS_ACCESS_KEY_ID",
-                              keys.accessKeyId(),
-                              "AWS_SECRET_ACCESS_KEY",
-                              keys.secretAccessKey()))
-                      .build());
+      assertThat(items).extracting(HasMetadata::getKind).doesNotContain("Secret");
       int before = sandbox.aws().requestCountByAccessKey(keys.accessKeyId());
 
       var run = runAsCronJob(sandbox, items, Map.of("ECR_REGISTRY", registry));

@@ -15,7 +15,9 @@ class HelmChartIT {
 
   @Test
   void chartLintsAndRendersEveryShape(Sandbox sandbox) throws Exception {
-    var lint = Manifests.helm("lint", "--strict", "charts/ecr-secret-operator");
+    var lint =
+        Manifests.helm(
+            "lint", "--strict", "charts/ecr-secret-operator", "--set", Manifests.CHART_IMAGE);
     assertThat(lint.exitCode()).as(lint.output()).isZero();
 
     var all =
@@ -36,11 +38,22 @@ class HelmChartIT {
             "--set",
             "leaderElection.enabled=false",
             "--set",
-            "allowedRoleArns={arn:aws:iam::*:role/ecr-*}");
+            "allowedRoleArns={arn:aws:iam::*:role/ecr-*}",
+            "--set",
+            "prometheusRule.enabled=true",
+            "--set",
+            Manifests.CHART_IMAGE);
     assertThat(all.exitCode()).as(all.output()).isZero();
     assertThat(all.output())
         .contains(
             "kind: ServiceMonitor",
+            "kind: PrometheusRule",
+            "alert: EcrPullSecretExpiringSoon",
+            "alert: EcrPullSecretNotReady",
+            "{{ $labels.namespace }}",
+            "image: \"registry.test/platform/ecr-secret-operator:"
+                + io.ecrsecret.testing.ProjectVersion.fromPom()
+                + "\"",
             "secrets.ecr.mobb.redhat.com",
             "eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/ecr",
             "secretKeyRef: {name: ecr-creds, key: AWS_ACCESS_KEY_ID}",
@@ -52,7 +65,13 @@ class HelmChartIT {
       // everything but the ServiceMonitor (no prometheus-operator CRD here) is valid for the API
       // server
       for (HasMetadata item : Manifests.load(kube, all.output())) {
+        if (item.getKind().equals("CustomResourceDefinition")) {
+          assertThat(item.getMetadata().getAnnotations())
+              .as("helm uninstall keeps the CRDs, and with them every resource and its secrets")
+              .containsEntry("helm.sh/resource-policy", "keep");
+        }
         if (!item.getKind().equals("ServiceMonitor")
+            && !item.getKind().equals("PrometheusRule")
             && !item.getKind().equals("CustomResourceDefinition")) {
           if (item.getMetadata().getNamespace() != null
               && kube.namespaces().withName(item.getMetadata().getNamespace()).get() == null) {
@@ -68,5 +87,28 @@ class HelmChartIT {
         }
       }
     }
+  }
+
+  @Test
+  void withoutAnImageTheChartSaysWhatToSet() throws Exception {
+    var run = Manifests.helm("template", "x", "charts/ecr-secret-operator");
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.output()).contains("set image.repository", "docs/install.md");
+  }
+
+  @Test
+  void aReleaseNamedAfterTheOperatorDoesNotDoubleItsNames() throws Exception {
+    var run =
+        Manifests.helm(
+            "template",
+            "ecr-secret-operator",
+            "charts/ecr-secret-operator",
+            "--set",
+            Manifests.CHART_IMAGE);
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.output())
+        .contains("name: ecr-secret-operator\n")
+        .doesNotContain("ecr-secret-operator-ecr-secret-operator")
+        .doesNotContain("https://...");
   }
 }

@@ -155,7 +155,14 @@ class InstallIT {
   @Test
   void helmChartClusterWideGrantsWhatTheOperatorUses() throws Exception {
     var rendered =
-        Manifests.helm("template", "helm", "charts/ecr-secret-operator", "--namespace", "ecr-helm");
+        Manifests.helm(
+            "template",
+            "helm",
+            "charts/ecr-secret-operator",
+            "--namespace",
+            "ecr-helm",
+            "--set",
+            Manifests.CHART_IMAGE);
     assertThat(rendered.exitCode()).as(rendered.output()).isZero();
     List<HasMetadata> items = Manifests.load(admin, rendered.output());
     Manifests.apply(admin, items);
@@ -177,7 +184,9 @@ class InstallIT {
             "--set",
             "watchNamespaces={helm-team-a,helm-team-b}",
             "--set",
-            "crds.install=false");
+            "crds.install=false",
+            "--set",
+            Manifests.CHART_IMAGE);
     assertThat(rendered.exitCode()).as(rendered.output()).isZero();
     List<HasMetadata> items = Manifests.load(admin, rendered.output());
     assertThat(items)

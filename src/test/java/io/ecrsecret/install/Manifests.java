@@ -49,6 +49,9 @@ final class Manifests {
         .orElseThrow();
   }
 
+  /** The chart requires the image a user pushed; the tests name one (nothing pulls it here). */
+  static final String CHART_IMAGE = "image.repository=registry.test/platform/ecr-secret-operator";
+
   /** The result of a helm command: exit code and all it printed. */
   record Helm(int exitCode, String output) {}
 

@@ -45,7 +45,13 @@ class PodSecurityIT {
       var namespaced = Manifests.file(kube, "deploy/operator/namespaced.yaml");
       var helm =
           Manifests.helm(
-              "template", "psa", "charts/ecr-secret-operator", "--namespace", "restricted");
+              "template",
+              "psa",
+              "charts/ecr-secret-operator",
+              "--namespace",
+              "restricted",
+              "--set",
+              Manifests.CHART_IMAGE);
       assertThat(helm.exitCode()).as(helm.output()).isZero();
       var chart = Manifests.load(kube, helm.output());
 

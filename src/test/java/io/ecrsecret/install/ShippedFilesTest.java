@@ -31,6 +31,45 @@ class ShippedFilesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
+  void everyShippedFileCarriesThePomsVersion() throws IOException {
+    String version = io.ecrsecret.testing.ProjectVersion.fromPom();
+    assertThat(version)
+        .as("a release version, as the image tag and the chart need")
+        .matches("\\d+\\.\\d+\\.\\d+");
+    var chart =
+        YAML.unmarshal(
+            Files.readString(Path.of("charts/ecr-secret-operator/Chart.yaml")), Map.class);
+    assertThat(chart.get("version")).isEqualTo(version);
+    assertThat(chart.get("appVersion")).isEqualTo(version);
+    for (String file :
+        List.of(
+            "deploy/operator/cluster-wide.yaml",
+            "deploy/operator/namespaced.yaml",
+            "deploy/cronjob/cluster-wide.yaml",
+            "deploy/cronjob/single-namespace.yaml",
+            "bundle/manifests/ecr-secret-operator.clusterserviceversion.yaml")) {
+      var images =
+          Files.readString(Path.of(file))
+              .lines()
+              .map(String::strip)
+              .filter(l -> l.startsWith("image:") || l.startsWith("containerImage:"))
+              .map(l -> l.substring(l.indexOf(':') + 1).strip())
+              .toList();
+      assertThat(images)
+          .as(file)
+          .isNotEmpty()
+          .allSatisfy(
+              i -> assertThat(i).isEqualTo("registry.invalid/ecr-secret-operator:" + version));
+    }
+    String csv =
+        Files.readString(
+            Path.of("bundle/manifests/ecr-secret-operator.clusterserviceversion.yaml"));
+    assertThat(csv)
+        .contains("name: ecr-secret-operator.v" + version, "\n  version: " + version + "\n");
+    assertThat(Files.readString(Path.of("CHANGELOG.md"))).contains("## " + version);
+  }
+
+  @Test
   void chartAndBundleCarryTheGeneratedCrds() throws IOException {
     for (String crd :
         List.of(

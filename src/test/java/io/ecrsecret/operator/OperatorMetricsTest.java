@@ -23,4 +23,23 @@ class OperatorMetricsTest {
         .isEqualTo(5.0);
     assertThat(metrics).isNotNull(); // held, as the composition root holds it
   }
+
+  @Test
+  void notReadyResourcesAreCountedPerKindAndForgottenOnDeletion() {
+    var registry = new SimpleMeterRegistry();
+    var metrics = new OperatorMetrics(registry, Clock.systemUTC(), () -> 0);
+    metrics.readiness("EcrPullSecret", "a", false);
+    metrics.readiness("EcrPullSecret", "b", true);
+    metrics.readiness("EcrPullSecret", "c", false);
+    metrics.readiness("ClusterEcrPullSecret", "d", true);
+    assertThat(notReady(registry, "EcrPullSecret")).isEqualTo(2.0);
+    assertThat(notReady(registry, "ClusterEcrPullSecret")).isZero();
+    metrics.readiness("EcrPullSecret", "a", true);
+    metrics.forgetResource("c");
+    assertThat(notReady(registry, "EcrPullSecret")).isZero();
+  }
+
+  private static double notReady(SimpleMeterRegistry registry, String kind) {
+    return registry.get("ecr_secret_resources_not_ready").tag("kind", kind).gauge().value();
+  }
 }

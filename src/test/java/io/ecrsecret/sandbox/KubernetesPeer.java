@@ -40,6 +40,8 @@ public final class KubernetesPeer implements AutoCloseable {
         .withStartupTimeout(120_000)
         .withUpdateKubeConfig(false)
         .withWaitForEtcdHealthCheckOnStartup(true)
+        // loopback only (etcd is bound to loopback by the wrapper scripts/k8s-binaries installs)
+        .withApiServerFlag("--bind-address", "127.0.0.1")
         .build();
   }
 

@@ -74,6 +74,8 @@ public final class Sandbox implements AutoCloseable {
     env.put("AWS_ACCESS_KEY_ID", aws.adminCredentials().accessKeyId());
     env.put("AWS_SECRET_ACCESS_KEY", aws.adminCredentials().secretAccessKey());
     env.put("AWS_REGION", AwsPeer.REGION);
+    // AWS CLI v1 and older SDKs read only this one
+    env.put("AWS_DEFAULT_REGION", AwsPeer.REGION);
     // the SDK's credential chain must never try the instance-metadata address off this machine
     env.put("AWS_EC2_METADATA_DISABLED", "true");
     env.put("SANDBOX_REGISTRY", registry.address());

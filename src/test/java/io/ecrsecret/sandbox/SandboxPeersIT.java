@@ -64,6 +64,77 @@ class SandboxPeersIT {
                         pattern: '^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com$'
       """;
 
+  /**
+   * etcd (no TLS, no auth), the API server, the AWS emulator and the registry listen on loopback
+   * only: read from the kernel's socket tables for every process the sandbox started.
+   */
+  @Test
+  void everyPeerListensOnLoopbackOnly(Sandbox sandbox) throws Exception {
+    var listening = new java.util.HashMap<String, String>(); // socket inode -> local address
+    for (String table : java.util.List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(table))) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length > 9 && f[3].equals("0A")) {
+          listening.put(f[9], f[1]);
+        }
+      }
+    }
+    var seen = new java.util.TreeMap<String, String>();
+    ProcessHandle.current()
+        .descendants()
+        .forEach(
+            p -> {
+              String command = p.info().command().orElse("?");
+              if (command.endsWith("/java")) {
+                return; // operator processes a drill started: their metrics port is for Prometheus
+              }
+              var fds = java.nio.file.Path.of("/proc", String.valueOf(p.pid()), "fd");
+              try (var links = java.nio.file.Files.list(fds)) {
+                links.forEach(
+                    fd -> {
+                      try {
+                        String target = java.nio.file.Files.readSymbolicLink(fd).toString();
+                        if (target.startsWith("socket:[")) {
+                          String inode = target.substring(8, target.length() - 1);
+                          if (listening.containsKey(inode)) {
+                            seen.put(
+                                command.substring(command.lastIndexOf('/') + 1)
+                                    + " "
+                                    + p.pid()
+                                    + " fd "
+                                    + fd.getFileName(),
+                                listening.get(inode));
+                          }
+                        }
+                      } catch (java.io.IOException gone) {
+                        // the descriptor closed meanwhile
+                      }
+                    });
+              } catch (java.io.IOException gone) {
+                // the process ended meanwhile
+              }
+            });
+    assertThat(seen.keySet())
+        .as("listening peers")
+        .anyMatch(k -> k.startsWith("etcd"))
+        .anyMatch(k -> k.startsWith("kube-apiserver"));
+    assertThat(seen)
+        .as("local addresses (hex, as /proc/net/tcp writes them)")
+        .allSatisfy(
+            (process, address) ->
+                assertThat(loopback(address)).as(process + " listens on " + address).isTrue());
+  }
+
+  /** 127.0.0.0/8 (little-endian in /proc/net/tcp), ::1, or ::ffff:127.x.y.z. */
+  private static boolean loopback(String address) {
+    String host = address.substring(0, address.indexOf(':'));
+    if (host.length() == 8) {
+      return host.endsWith("7F");
+    }
+    return host.equals("00000000000000000000000001000000")
+        || host.startsWith("0000000000000000FFFF0000") && host.endsWith("7F");
+  }
+
   @Test
   void apiServerRejectsACustomResourceThatViolatesItsSchema(Sandbox sandbox) {
     try (KubernetesClient client = sandbox.kubernetes().adminClient()) {
