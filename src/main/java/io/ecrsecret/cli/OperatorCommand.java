@@ -19,7 +19,7 @@ import picocli.CommandLine.ParentCommand;
     abbreviateSynopsis = true,
     description = {
       "Run the Kubernetes operator: keep the pull secrets of every EcrPullSecret and"
-          + " ClusterEcrPullSecret (and seed 003's ecr.mobb.redhat.com kinds, where installed)"
+          + " ClusterEcrPullSecret (and rh-mobb's ecr.mobb.redhat.com kinds, where installed)"
           + " valid, for good; report in status, events and metrics. Runs until stopped.",
       ""
     },
@@ -100,7 +100,7 @@ final class OperatorCommand implements Callable<Integer> {
       defaultValue = "true",
       fallbackValue = "true",
       description =
-          "Serve seed 003's ecr.mobb.redhat.com kinds where their CRDs are installed (default: on).")
+          "Serve rh-mobb's ecr.mobb.redhat.com kinds where their CRDs are installed (default: on).")
   boolean compat;
 
   @Option(
