@@ -28,6 +28,15 @@ class MainTest {
         .contains("operator", "refresh", "status", "verify", "iam-policy", "AWS_ENDPOINT_URL");
   }
 
+  /** Users know the tools we replace by their names, not by our background documents' numbers. */
+  @Test
+  void noHelpTextSpeaksOfSeeds() {
+    for (String command : List.of("operator", "refresh", "status", "verify", "iam-policy")) {
+      assertThat(run(command, "--help")).isZero();
+    }
+    assertThat(out.toString()).isNotEmpty().doesNotContainIgnoringCase("seed");
+  }
+
   @Test
   void missingCommandIsAUsageError() {
     assertThat(run()).isEqualTo(2);

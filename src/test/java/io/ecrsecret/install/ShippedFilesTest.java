@@ -69,6 +69,38 @@ class ShippedFilesTest {
     assertThat(Files.readString(Path.of("CHANGELOG.md"))).contains("## " + version);
   }
 
+  /**
+   * User-facing text (README, guides, manifests, chart, bundle, examples, CRDs) names the tools we
+   * replace as users know them, never by the numbers of our background documents.
+   */
+  @Test
+  void userFacingTextNeverSpeaksOfSeeds() throws IOException {
+    var offending = new java.util.ArrayList<String>();
+    for (String root :
+        List.of(
+            "README.md",
+            "CHANGELOG.md",
+            "docs",
+            "deploy",
+            "charts",
+            "bundle",
+            "examples",
+            "bin",
+            ".github")) {
+      try (var files = Files.walk(Path.of(root))) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          var lines = Files.readAllLines(f);
+          for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).matches("(?i).*\\bseeds?\\b.*")) {
+              offending.add(f + ":" + (i + 1) + ": " + lines.get(i).strip());
+            }
+          }
+        }
+      }
+    }
+    assertThat(offending).isEmpty();
+  }
+
   @Test
   void chartAndBundleCarryTheGeneratedCrds() throws IOException {
     for (String crd :
