@@ -1,6 +1,7 @@
 package io.ecrsecret.operator;
 
 import io.ecrsecret.aws.AwsIdentity;
+import io.ecrsecret.core.DisplayText;
 import io.ecrsecret.kube.AwsKeysSecretReader;
 import io.ecrsecret.kube.ManagedMarkers;
 import io.ecrsecret.kube.ManagedSecretRemover;
@@ -341,6 +342,16 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
       log.warn(
           "Lost the Kubernetes API server ({}); the framework retries",
           kubernetes.get().getMessage());
+    } else if (kubernetes.isPresent() && kubernetes.get().getCode() == 503) {
+      // an API server still starting ("the request has been made before all known HTTP paths
+      // have been installed") or shedding load: it answers, just not yet
+      log.warn(
+          "The Kubernetes API server is not ready (HTTP 503: {}); the framework retries",
+          DisplayText.clean(
+              kubernetes.get().getStatus() == null
+                  ? kubernetes.get().getMessage()
+                  : kubernetes.get().getStatus().getMessage(),
+              DisplayText.VALUE * 2));
     } else {
       log.error("Reconcile failed; the framework retries", e);
     }
