@@ -42,6 +42,8 @@ public final class KubernetesPeer implements AutoCloseable {
         .withWaitForEtcdHealthCheckOnStartup(true)
         // loopback only (etcd is bound to loopback by the wrapper scripts/k8s-binaries installs)
         .withApiServerFlag("--bind-address", "127.0.0.1")
+        // in a network namespace with only loopback there is no default route to pick one from
+        .withApiServerFlag("--advertise-address", "127.0.0.1")
         .build();
   }
 
