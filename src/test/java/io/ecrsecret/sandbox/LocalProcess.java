@@ -58,6 +58,10 @@ final class LocalProcess implements AutoCloseable {
         name + " not ready after " + timeout.toSeconds() + "s. Its log:\n" + logTail());
   }
 
+  String name() {
+    return name;
+  }
+
   long pid() {
     return process.pid();
   }

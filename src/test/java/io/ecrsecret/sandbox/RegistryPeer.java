@@ -2,25 +2,19 @@ package io.ecrsecret.sandbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * A real registry (Debian's {@code docker-registry}) on loopback that demands the credentials the
@@ -40,7 +34,11 @@ public final class RegistryPeer implements AutoCloseable {
   private final String ecrHost;
   private final Path workDir;
 
-  private RegistryPeer(LocalProcess registry, String address, String ecrHost, Path workDir) {
+  private final String account;
+
+  private RegistryPeer(
+      LocalProcess registry, String address, String ecrHost, Path workDir, String account) {
+    this.account = account;
     this.registry = registry;
     this.address = address;
     this.ecrHost = ecrHost;
@@ -86,7 +84,7 @@ public final class RegistryPeer implements AutoCloseable {
       process.awaitReady(() -> answers401(address), Duration.ofSeconds(30));
       var peer =
           new RegistryPeer(
-              process, address, account + ".dkr.ecr." + region + ".amazonaws.com", dir);
+              process, address, account + ".dkr.ecr." + region + ".amazonaws.com", dir, account);
       peer.pushSeedImage(user, password);
       return peer;
     } catch (IOException e) {
@@ -158,48 +156,33 @@ public final class RegistryPeer implements AutoCloseable {
     }
   }
 
-  /** Builds a one-layer OCI image on disk and pushes it with skopeo, as the account's user. */
+  /** Pushes an empty one-layer image with skopeo, as the account's user. */
   private void pushSeedImage(String user, String password) throws IOException {
-    Path layout = workDir.resolve("seed-image");
-    Path blobs = Files.createDirectories(layout.resolve("blobs/sha256"));
-    byte[] tar = new byte[10240]; // an empty tar archive: end-of-archive blocks only
-    var gz = new ByteArrayOutputStream();
-    try (var out = new GZIPOutputStream(gz)) {
-      out.write(tar);
+    push(SandboxImages.empty(workDir.resolve("seed-image")), "latest", image(), user, password);
+  }
+
+  /**
+   * Pushes busybox, whose default command sleeps, as {@code ECR_HOST/sandbox/busybox:1}: the image
+   * pods of the node cluster run ({@code SANDBOX_IMAGE}). Returns that name.
+   */
+  public String pushBusybox() {
+    try {
+      Path layout =
+          SandboxImages.busybox(
+              workDir.resolve("busybox-image"), List.of("/bin/sleep", "3600"), "1");
+      push(
+          layout,
+          "1",
+          "docker://" + address + "/" + SandboxImages.BUSYBOX_REPOSITORY,
+          "AWS",
+          AwsPeer.ecrPassword(account));
+      return ecrHost + "/" + SandboxImages.BUSYBOX_REPOSITORY;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    byte[] layer = gz.toByteArray();
-    String layerDigest = writeBlob(blobs, layer);
-    byte[] imageConfig =
-        ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},"
-                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:"
-                + sha256(tar)
-                + "\"]}}")
-            .getBytes(StandardCharsets.UTF_8);
-    String configDigest = writeBlob(blobs, imageConfig);
-    byte[] manifest =
-        ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
-                + "\"digest\":\"sha256:"
-                + configDigest
-                + "\",\"size\":"
-                + imageConfig.length
-                + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\","
-                + "\"digest\":\"sha256:"
-                + layerDigest
-                + "\",\"size\":"
-                + layer.length
-                + "}]}")
-            .getBytes(StandardCharsets.UTF_8);
-    String manifestDigest = writeBlob(blobs, manifest);
-    Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
-    Files.writeString(
-        layout.resolve("index.json"),
-        "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-            + "\"digest\":\"sha256:"
-            + manifestDigest
-            + "\",\"size\":"
-            + manifest.length
-            + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"latest\"}}]}");
+  }
+
+  private void push(Path layout, String tag, String destination, String user, String password) {
     var pushed =
         skopeo(
             "copy",
@@ -207,24 +190,10 @@ public final class RegistryPeer implements AutoCloseable {
             "--dest-tls-verify=false",
             "--dest-creds",
             user + ":" + password,
-            "oci:" + layout + ":latest",
-            image());
+            "oci:" + layout + ":" + tag,
+            destination);
     if (!pushed.succeeded()) {
-      throw new IllegalStateException("Cannot push the seed image:\n" + pushed.output());
-    }
-  }
-
-  private static String writeBlob(Path blobs, byte[] content) throws IOException {
-    String digest = sha256(content);
-    Files.write(blobs.resolve(digest), content);
-    return digest;
-  }
-
-  private static String sha256(byte[] content) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      throw new IllegalStateException("Cannot push " + destination + ":\n" + pushed.output());
     }
   }
 

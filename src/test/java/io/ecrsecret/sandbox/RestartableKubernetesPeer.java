@@ -45,17 +45,29 @@ public final class RestartableKubernetesPeer implements AutoCloseable {
   private Process apiServer;
   private int starts;
 
-  private RestartableKubernetesPeer(Path stateDir, int port) {
+  private final boolean serviceAccountAdmission;
+
+  private RestartableKubernetesPeer(Path stateDir, int port, boolean serviceAccountAdmission) {
     this.stateDir = stateDir;
     this.port = port;
+    this.serviceAccountAdmission = serviceAccountAdmission;
     this.kubeconfig = stateDir.resolve("kubeconfig");
   }
 
   /** Starts etcd and the API server, and waits until the API server is ready. */
   public static RestartableKubernetesPeer start(Path stateDir) {
+    return start(stateDir, false);
+  }
+
+  /**
+   * As {@link #start(Path)}; with {@code serviceAccountAdmission} the API server runs the
+   * ServiceAccount admission plugin, as a cluster with a node and a controller manager needs (pods
+   * get their service account's token mounted).
+   */
+  public static RestartableKubernetesPeer start(Path stateDir, boolean serviceAccountAdmission) {
     try {
       Files.createDirectories(stateDir);
-      var peer = new RestartableKubernetesPeer(stateDir, freePort());
+      var peer = new RestartableKubernetesPeer(stateDir, freePort(), serviceAccountAdmission);
       peer.binaries.initAndDownloadIfRequired();
       peer.certificates.createCertificatesIfNeeded();
       peer.etcdPort = peer.etcd.startEtcd();
@@ -93,7 +105,7 @@ public final class RestartableKubernetesPeer implements AutoCloseable {
             certificates.getAPIServerKeyPath(),
             "--service-account-key-file",
             certificates.getAPIServerKeyPath(),
-            "--disable-admission-plugins",
+            serviceAccountAdmission ? "--enable-admission-plugins" : "--disable-admission-plugins",
             "ServiceAccount",
             "--client-ca-file",
             certificates.getClientCertPath(),
@@ -127,6 +139,25 @@ public final class RestartableKubernetesPeer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The API server's port on 127.0.0.1. */
+  public int port() {
+    return port;
+  }
+
+  /** The API server's certificate (self-signed: also the CA that clients trust) and key. */
+  public Path apiServerCertificate() {
+    return Path.of(certificates.getAPIServerCertPath());
+  }
+
+  public Path apiServerKey() {
+    return Path.of(certificates.getAPIServerKeyPath());
+  }
+
+  /** Where kube-apiserver lies, and the node's binaries beside it (scripts/k8s-binaries --node). */
+  public Path binariesDirectory() {
+    return binaries.binaries().getApiServer().toPath().getParent();
   }
 
   /** The kubeconfig file of a cluster administrator; it stays valid across restarts. */

@@ -1,0 +1,420 @@
+package io.ecrsecret.sandbox;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A one-node Kubernetes cluster on loopback: etcd and kube-apiserver (with ServiceAccount
+ * admission), kube-controller-manager, kube-scheduler, containerd and a kubelet. Pods really run
+ * (runc), pull their images from the sandbox's registry through pull secrets, and images named as
+ * ECR names them ({@code ACCOUNT.dkr.ecr.REGION.amazonaws.com/repo:tag}) are mapped to that
+ * registry by containerd's hosts.toml before anything names one.
+ *
+ * <p>Needs root, Debian's containerd, runc and containernetworking-plugins, and the node binaries
+ * ({@code scripts/k8s-binaries --node}; scripts/setup provides them all). Pods get a veth pair
+ * whose both ends lie in the pod's own network namespace (sandbox/cni/sandbox-veth): no pod packet
+ * can leave it. {@link #close()} stops everything and leaves no process, mount, cgroup or changed
+ * sysctl behind.
+ */
+public final class NodeCluster implements AutoCloseable {
+
+  public static final String NODE = "sandbox-node";
+
+  /** What the kubelet changes and {@link #close()} restores. */
+  private static final List<String> SYSCTLS =
+      List.of(
+          "vm/overcommit_memory",
+          "kernel/panic",
+          "kernel/panic_on_oops",
+          "kernel/keys/root_maxkeys",
+          "kernel/keys/root_maxbytes");
+
+  private final Path state;
+  private final RestartableKubernetesPeer kube;
+  private final List<LocalProcess> processes = new ArrayList<>();
+  private final Map<String, String> savedSysctls = new LinkedHashMap<>();
+  private final boolean createdPodLogs;
+  private final Path containerdSocket;
+
+  private NodeCluster(Path state, RestartableKubernetesPeer kube, boolean createdPodLogs) {
+    this.state = state;
+    this.kube = kube;
+    this.createdPodLogs = createdPodLogs;
+    this.containerdSocket = state.resolve("containerd/containerd.sock");
+  }
+
+  /**
+   * Starts the cluster and waits until its node is Ready and the controller manager has made the
+   * {@code default} service account of namespace {@code default}.
+   *
+   * @param registry the sandbox's registry: its ECR host name is mapped to its loopback address
+   */
+  public static NodeCluster start(Path projectRoot, Path state, RegistryPeer registry) {
+    try {
+      // what an earlier run left (its logs are kept until now, for a look after a failure)
+      unmountUnder(state);
+      deleteTree(state);
+      Files.createDirectories(state);
+      boolean podLogsExisted = Files.exists(Path.of("/var/log/pods"));
+      var kube = RestartableKubernetesPeer.start(state.resolve("kube"), true);
+      var cluster = new NodeCluster(state, kube, !podLogsExisted);
+      try {
+        cluster.saveSysctls();
+        cluster.startControlPlane();
+        cluster.startContainerd(projectRoot, registry);
+        cluster.startKubelet();
+        cluster.awaitNodeReady(Duration.ofSeconds(90));
+        return cluster;
+      } catch (RuntimeException | IOException e) {
+        cluster.close();
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Path kubeconfig() {
+    return kube.kubeconfig();
+  }
+
+  public KubernetesClient adminClient() {
+    return kube.adminClient();
+  }
+
+  /** The API server's port on 127.0.0.1, for a hostNetwork pod's in-cluster configuration. */
+  public int apiServerPort() {
+    return kube.port();
+  }
+
+  /** containerd's socket, for {@code ctr -a SOCKET -n k8s.io ...}. */
+  public Path containerdSocket() {
+    return containerdSocket;
+  }
+
+  private Path binary(String name) {
+    Path binary = kube.binariesDirectory().resolve(name);
+    if (!Files.isExecutable(binary)) {
+      throw new IllegalStateException(
+          "no " + binary + ": run scripts/setup (it runs scripts/k8s-binaries --node)");
+    }
+    return binary;
+  }
+
+  private void startControlPlane() {
+    String kubeconfig = kube.kubeconfig().toString();
+    processes.add(
+        LocalProcess.start(
+            "kube-controller-manager",
+            List.of(
+                binary("kube-controller-manager").toString(),
+                "--kubeconfig=" + kubeconfig,
+                "--authentication-kubeconfig=" + kubeconfig,
+                "--authorization-kubeconfig=" + kubeconfig,
+                "--bind-address=127.0.0.1",
+                "--secure-port=0",
+                "--leader-elect=false",
+                "--use-service-account-credentials=true",
+                "--service-account-private-key-file=" + kube.apiServerKey(),
+                "--root-ca-file=" + kube.apiServerCertificate(),
+                "--cluster-name=sandbox",
+                "--controllers=*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-route"),
+            Map.of(),
+            state.resolve("kube-controller-manager.log")));
+    processes.add(
+        LocalProcess.start(
+            "kube-scheduler",
+            List.of(
+                binary("kube-scheduler").toString(),
+                "--kubeconfig=" + kubeconfig,
+                "--authentication-kubeconfig=" + kubeconfig,
+                "--authorization-kubeconfig=" + kubeconfig,
+                "--bind-address=127.0.0.1",
+                "--secure-port=0",
+                "--leader-elect=false"),
+            Map.of(),
+            state.resolve("kube-scheduler.log")));
+  }
+
+  private void startContainerd(Path projectRoot, RegistryPeer registry) throws IOException {
+    Path dir = Files.createDirectories(state.resolve("containerd"));
+    Path cniBin = Files.createDirectories(state.resolve("cni/bin"));
+    Path cniConf = Files.createDirectories(state.resolve("cni/net.d"));
+    for (String plugin : List.of("host-local", "loopback")) {
+      Files.createSymbolicLink(cniBin.resolve(plugin), Path.of("/usr/lib/cni", plugin));
+    }
+    Files.createSymbolicLink(
+        cniBin.resolve("sandbox-veth"),
+        projectRoot.resolve("sandbox/cni/sandbox-veth").toAbsolutePath());
+    Files.writeString(
+        cniConf.resolve("10-sandbox.conflist"),
+        """
+        {"cniVersion": "1.0.0", "name": "sandbox", "plugins": [
+          {"type": "sandbox-veth",
+           "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.88.0.0/16"}]],
+                    "dataDir": "%s"}}]}
+        """
+            .formatted(state.resolve("cni/ipam")));
+    // every ECR host name a pod may name resolves to the loopback registry, never to the network;
+    // with `server` alone containerd 1.6 ignores the file and resolves the real host
+    Path hosts = Files.createDirectories(state.resolve("certs.d").resolve(registry.ecrHost()));
+    Files.writeString(
+        hosts.resolve("hosts.toml"),
+        """
+        server = "http://%1$s"
+
+        [host."http://%1$s"]
+          capabilities = ["pull", "resolve"]
+        """
+            .formatted(registry.address()));
+    Files.writeString(
+        dir.resolve("config.toml"),
+        """
+        version = 2
+        root = "%1$s/root"
+        state = "%1$s/state"
+        [grpc]
+          address = "%2$s"
+        [ttrpc]
+          address = "%2$s.ttrpc"
+        [debug]
+          level = "info"
+        [plugins."io.containerd.grpc.v1.cri"]
+          sandbox_image = "%3$s"
+          restrict_oom_score_adj = true
+          enable_selinux = false
+          [plugins."io.containerd.grpc.v1.cri".containerd]
+            snapshotter = "overlayfs"
+            [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+              runtime_type = "io.containerd.runc.v2"
+          [plugins."io.containerd.grpc.v1.cri".cni]
+            bin_dir = "%4$s"
+            conf_dir = "%5$s"
+          [plugins."io.containerd.grpc.v1.cri".registry]
+            config_path = "%6$s"
+        """
+            .formatted(
+                dir,
+                containerdSocket,
+                SandboxImages.PAUSE,
+                cniBin,
+                cniConf,
+                state.resolve("certs.d")));
+    var containerd =
+        LocalProcess.start(
+            "containerd",
+            List.of("containerd", "--config", dir.resolve("config.toml").toString()),
+            Map.of(),
+            state.resolve("containerd.log"));
+    processes.add(containerd);
+    containerd.awaitReady(() -> Files.exists(containerdSocket), Duration.ofSeconds(30));
+    SandboxImages.importPause(containerdSocket, state.resolve("images"));
+  }
+
+  private void startKubelet() throws IOException {
+    Path dir = Files.createDirectories(state.resolve("kubelet"));
+    int port = LocalProcess.freePort();
+    int healthz = LocalProcess.freePort();
+    Files.writeString(
+        dir.resolve("config.yaml"),
+        """
+        apiVersion: kubelet.config.k8s.io/v1beta1
+        kind: KubeletConfiguration
+        address: 127.0.0.1
+        port: %1$d
+        readOnlyPort: 0
+        healthzBindAddress: 127.0.0.1
+        healthzPort: %2$d
+        containerRuntimeEndpoint: unix://%3$s
+        cgroupDriver: cgroupfs
+        failCgroupV1: false
+        failSwapOn: false
+        authentication:
+          anonymous: {enabled: false}
+          webhook: {enabled: false}
+          x509: {clientCAFile: "%4$s"}
+        authorization: {mode: AlwaysAllow}
+        makeIPTablesUtilChains: false
+        resolvConf: ""
+        serializeImagePulls: false
+        imageGCHighThresholdPercent: 100
+        imageGCLowThresholdPercent: 99
+        evictionHard: {"memory.available": "1Mi", "nodefs.available": "1%%", "imagefs.available": "1%%"}
+        nodeStatusUpdateFrequency: 2s
+        syncFrequency: 5s
+        fileCheckFrequency: 5s
+        """
+            .formatted(port, healthz, containerdSocket, kube.apiServerCertificate()));
+    processes.add(
+        LocalProcess.start(
+            "kubelet",
+            List.of(
+                binary("kubelet").toString(),
+                "--config=" + dir.resolve("config.yaml"),
+                "--kubeconfig=" + kube.kubeconfig(),
+                "--root-dir=" + dir.resolve("root"),
+                "--cert-dir=" + dir.resolve("pki"),
+                "--hostname-override=" + NODE,
+                "--node-ip=127.0.0.1"),
+            Map.of(),
+            state.resolve("kubelet.log")));
+  }
+
+  private void awaitNodeReady(Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    try (KubernetesClient client = kube.adminClient()) {
+      while (Instant.now().isBefore(deadline)) {
+        for (LocalProcess p : processes) {
+          p.awaitReady(() -> true, Duration.ofSeconds(1)); // fails with its log if it died
+        }
+        Node node = client.nodes().withName(NODE).get();
+        boolean ready =
+            node != null
+                && node.getStatus() != null
+                && node.getStatus().getConditions() != null
+                && node.getStatus().getConditions().stream()
+                    .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+        boolean serviceAccount =
+            client.serviceAccounts().inNamespace("default").withName("default").get() != null;
+        if (ready && serviceAccount) {
+          return;
+        }
+        LocalProcess.sleep(Duration.ofMillis(250));
+      }
+    }
+    throw new IllegalStateException(
+        "the node is not Ready after "
+            + timeout.toSeconds()
+            + " s; kubelet log:\n"
+            + processes.get(processes.size() - 1).logTail());
+  }
+
+  private void saveSysctls() {
+    for (String s : SYSCTLS) {
+      try {
+        savedSysctls.put(s, Files.readString(Path.of("/proc/sys", s)).trim());
+      } catch (IOException e) {
+        // not on this kernel
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    // the kubelet first (it would restart what is stopped), then every container, then containerd
+    for (int i = processes.size() - 1; i >= 0; i--) {
+      if (processes.get(i).name().equals("kubelet")) {
+        processes.get(i).close();
+      }
+    }
+    killContainers();
+    for (int i = processes.size() - 1; i >= 0; i--) {
+      processes.get(i).close();
+    }
+    unmountUnder(state);
+    removePodCgroups();
+    savedSysctls.forEach(
+        (s, value) -> {
+          try {
+            Files.writeString(Path.of("/proc/sys", s), value);
+          } catch (IOException e) {
+            System.err.println("cannot restore sysctl " + s + ": " + e.getMessage());
+          }
+        });
+    if (createdPodLogs) {
+      deleteTree(Path.of("/var/log/pods"));
+      deleteTree(Path.of("/var/log/containers"));
+    }
+    kube.close();
+  }
+
+  /** Every process of a pod (in the kubepods cgroups) and every shim of this containerd. */
+  private void killContainers() {
+    String socket = containerdSocket.toString();
+    ProcessHandle.allProcesses()
+        .filter(
+            p ->
+                p.info().commandLine().map(c -> c.contains(socket)).orElse(false)
+                    || inPodCgroup(p.pid()))
+        .forEach(ProcessHandle::destroyForcibly);
+  }
+
+  private static boolean inPodCgroup(long pid) {
+    try {
+      return Files.readString(Path.of("/proc", String.valueOf(pid), "cgroup"))
+          .contains("/kubepods");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void unmountUnder(Path dir) {
+    try {
+      String prefix = dir.toAbsolutePath().toString();
+      var mounts =
+          Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+              .map(l -> l.split(" ")[1].replace("\\040", " "))
+              .filter(m -> m.startsWith(prefix))
+              .sorted(Comparator.reverseOrder())
+              .toList();
+      for (String mount : mounts) {
+        new ProcessBuilder("umount", "-l", mount).inheritIO().start().waitFor();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The kubelet's cgroups (cgroupfs driver: /sys/fs/cgroup/CONTROLLER/kubepods...), deepest first.
+   */
+  private static void removePodCgroups() {
+    Path root = Path.of("/sys/fs/cgroup");
+    try (var controllers = Files.list(root)) {
+      for (Path controller : controllers.toList()) {
+        Path kubepods = controller.resolve("kubepods");
+        if (!Files.isDirectory(kubepods)) {
+          continue;
+        }
+        try (var tree = Files.walk(kubepods)) {
+          tree.filter(Files::isDirectory)
+              .sorted(Comparator.reverseOrder())
+              .forEach(
+                  d -> {
+                    try {
+                      Files.delete(d); // rmdir: a cgroup directory holds only its control files
+                    } catch (IOException e) {
+                      System.err.println("cannot remove cgroup " + d + ": " + e.getMessage());
+                    }
+                  });
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var tree = Files.walk(dir)) {
+      tree.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("cannot remove " + dir + ": " + e.getMessage());
+    }
+  }
+}
