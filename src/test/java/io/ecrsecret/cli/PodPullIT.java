@@ -6,9 +6,9 @@ import io.ecrsecret.aws.AwsClientSettings;
 import io.ecrsecret.sandbox.NodeCluster;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
+import io.ecrsecret.testing.Pods;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -45,15 +44,9 @@ class PodPullIT {
           () -> kube.serviceAccounts().inNamespace(ns).withName("default").get() != null,
           Duration.ofSeconds(30));
 
-      kube.resource(pod(ns, "before", image)).create();
-      Pod refused =
-          awaitPod(
-              kube,
-              ns,
-              "before",
-              p -> waitingReason(p).matches("ErrImagePull|ImagePullBackOff"),
-              Duration.ofSeconds(60));
-      assertThat(waitingMessage(refused)).containsIgnoringCase("401");
+      kube.resource(Pods.of(ns, "before", image)).create();
+      Pod refused = Pods.await(kube, ns, "before", Pods::refusedToPull, Duration.ofSeconds(60));
+      assertThat(Pods.waitingMessage(refused)).containsIgnoringCase("401");
 
       var runtime =
           new CliRuntime(
@@ -68,14 +61,8 @@ class PodPullIT {
       int code = cli.execute("refresh", "-n", ns, "-r", sandbox.registry().ecrHost());
       assertThat(code).as(out.toString()).isZero();
 
-      kube.resource(pod(ns, "after", image)).create();
-      Pod running =
-          awaitPod(
-              kube,
-              ns,
-              "after",
-              p -> "Running".equals(p.getStatus().getPhase()),
-              Duration.ofSeconds(60));
+      kube.resource(Pods.of(ns, "after", image)).create();
+      Pod running = Pods.await(kube, ns, "after", Pods::running, Duration.ofSeconds(60));
       assertThat(running.getSpec().getImagePullSecrets())
           .as("the service account's link did it, not the pod")
           .extracting(r -> r.getName())
@@ -87,55 +74,6 @@ class PodPullIT {
           .doesNotContain("no such host")
           .doesNotContain("lookup " + sandbox.registry().ecrHost());
     }
-  }
-
-  private static Pod pod(String ns, String name, String image) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(ns)
-        .endMetadata()
-        .withNewSpec()
-        .withTerminationGracePeriodSeconds(0L)
-        .addNewContainer()
-        .withName("main")
-        .withImage(image)
-        .withImagePullPolicy("Always") // a cached image would hide a missing secret
-        .endContainer()
-        .endSpec()
-        .build();
-  }
-
-  private static String waitingReason(Pod p) {
-    return p.getStatus() == null || p.getStatus().getContainerStatuses() == null
-        ? ""
-        : p.getStatus().getContainerStatuses().stream()
-            .filter(c -> c.getState() != null && c.getState().getWaiting() != null)
-            .map(c -> String.valueOf(c.getState().getWaiting().getReason()))
-            .findFirst()
-            .orElse("");
-  }
-
-  private static String waitingMessage(Pod p) {
-    return p.getStatus().getContainerStatuses().stream()
-        .filter(c -> c.getState() != null && c.getState().getWaiting() != null)
-        .map(c -> String.valueOf(c.getState().getWaiting().getMessage()))
-        .findFirst()
-        .orElse("");
-  }
-
-  private static Pod awaitPod(
-      KubernetesClient kube, String ns, String name, Predicate<Pod> condition, Duration timeout) {
-    Instant deadline = Instant.now().plus(timeout);
-    Pod pod = null;
-    while (Instant.now().isBefore(deadline)) {
-      pod = kube.pods().inNamespace(ns).withName(name).get();
-      if (pod != null && condition.test(pod)) {
-        return pod;
-      }
-      sleep();
-    }
-    throw new AssertionError("pod " + ns + "/" + name + " never got there: " + pod.getStatus());
   }
 
   private static void await(String what, java.util.function.BooleanSupplier ok, Duration timeout) {

@@ -64,7 +64,10 @@ public final class TestCluster {
             TimeUnit.SECONDS);
   }
 
-  /** A namespace with the default service account a real cluster's controller would create. */
+  /**
+   * A namespace with its default service account: on a cluster with a controller manager (the
+   * sandbox's node cluster) the one it makes, otherwise made here as it would.
+   */
   public static void namespace(KubernetesClient kube, String name, Map<String, String> labels) {
     kube.resource(
             new NamespaceBuilder()
@@ -74,13 +77,19 @@ public final class TestCluster {
                 .endMetadata()
                 .build())
         .create();
-    kube.resource(
-            new ServiceAccountBuilder()
-                .withNewMetadata()
-                .withName("default")
-                .withNamespace(name)
-                .endMetadata()
-                .build())
-        .create();
+    try {
+      kube.resource(
+              new ServiceAccountBuilder()
+                  .withNewMetadata()
+                  .withName("default")
+                  .withNamespace(name)
+                  .endMetadata()
+                  .build())
+          .create();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e; // 409: the controller manager made it first
+      }
+    }
   }
 }
