@@ -13,6 +13,12 @@ upstream) and returns the answer unchanged, except where a test asked otherwise:
 
 It also counts what it received, by ``service:Action`` and by access key id.
 
+Tokens that expire, as ECR's do: with a realistic expiry set, each ``GetAuthorizationToken``
+answer carries a password of its own, and the registry front (``--registry-port``, in front of the
+sandbox's registry) accepts it only until that answer's ``expiresAt``. The front forwards what it
+accepts to the registry with the registry's own credentials and answers 401 to anything else, as
+ECR does to an expired token. The registry's fixed password (moto's own token) stays accepted.
+
 Control API (JSON), under ``/__sandbox/``:
   GET    /__sandbox/requests              counts received so far, and the last requests with their
                                           non-secret parameters (RoleArn, RoleSessionName, ExternalId)
@@ -22,7 +28,11 @@ Control API (JSON), under ``/__sandbox/``:
   DELETE /__sandbox/faults                clear all rules
   PUT    /__sandbox/token-expiry          {"expiresInSeconds": 43200} or {"expiresAt": 1767225600}
                                           or {} for moto's own answer
+  PUT    /__sandbox/registry              {"upstream": "http://127.0.0.1:PORT", "user": "AWS",
+                                           "password": "..."}: the registry the front serves
 """
+
+import base64
 
 import argparse
 import http.client
@@ -60,6 +70,25 @@ class State:
         self.by_access_key = {}
         self.recent = []
         self.total = 0
+        self.passwords = {}  # token password -> expiresAt (epoch seconds)
+        self.registry = None  # {"upstream": ..., "user": ..., "password": ...}
+
+    def issue_password(self, expires_at):
+        password = "sandbox-" + uuid.uuid4().hex
+        with self.lock:
+            if len(self.passwords) > 10000:
+                now = time.time()
+                self.passwords = {p: e for p, e in self.passwords.items() if e > now}
+            self.passwords[password] = expires_at
+        return password
+
+    def accepts(self, password):
+        with self.lock:
+            registry = self.registry
+            expires_at = self.passwords.get(password)
+        if registry is None:
+            return False
+        return password == registry["password"] or (expires_at is not None and time.time() < expires_at)
 
     def count(self, key, access_key, params):
         with self.lock:
@@ -224,6 +253,10 @@ def make_handler(state, upstream_host, upstream_port):
                 with state.lock:
                     state.rules = rules
                 return self.reply(200, {"Content-Type": "application/json"}, json.dumps({"rules": rules}).encode())
+            if path == "/__sandbox/registry":
+                with state.lock:
+                    state.registry = data
+                return self.reply(200, {"Content-Type": "application/json"}, b"{}")
             if path == "/__sandbox/token-expiry":
                 with state.lock:
                     state.expiry = {} if self.command == "DELETE" else data
@@ -282,6 +315,9 @@ def make_handler(state, upstream_host, upstream_port):
             document = json.loads(payload)
             for item in document.get("authorizationData", []):
                 item["expiresAt"] = expires_at
+                # a password of its own, which the registry front accepts until expires_at
+                password = state.issue_password(expires_at)
+                item["authorizationToken"] = base64.b64encode(f"AWS:{password}".encode()).decode()
             return json.dumps(document).encode()
 
         do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_any
@@ -289,11 +325,74 @@ def make_handler(state, upstream_host, upstream_port):
     return Handler
 
 
+def make_registry_front(state):
+    """The registry as pods and clients reach it: Basic credentials checked against the tokens."""
+
+    class Front(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, fmt, *args):  # requests carry credentials: keep them out of logs
+            pass
+
+        def refuse(self):
+            body = b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":null}]}'
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Docker-Distribution-Api-Version", "registry/2.0")
+            self.send_header("WWW-Authenticate", 'Basic realm="sandbox"')
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def handle_any(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            registry = state.registry
+            password = None
+            auth = self.headers.get("Authorization", "")
+            if auth.startswith("Basic "):
+                try:
+                    user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
+                except ValueError:
+                    password = None
+            if registry is None or password is None or not state.accepts(password):
+                return self.refuse()
+            upstream = urlsplit(registry["upstream"])
+            conn = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=60)
+            try:
+                conn.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+                for name, value in self.headers.items():
+                    if name.lower() not in HOP_BY_HOP and name.lower() not in ("authorization", "host"):
+                        conn.putheader(name, value)
+                conn.putheader("Host", upstream.netloc)
+                basic = base64.b64encode(f"{registry['user']}:{registry['password']}".encode()).decode()
+                conn.putheader("Authorization", "Basic " + basic)
+                conn.putheader("Content-Length", str(len(body)))
+                conn.endheaders(body)
+                answer = conn.getresponse()
+                payload = answer.read()
+                self.send_response(answer.status)
+                for name, value in answer.getheaders():
+                    if name.lower() not in HOP_BY_HOP:
+                        self.send_header(name, value.replace(upstream.netloc, self.headers.get("Host", upstream.netloc)))
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(payload)
+            finally:
+                conn.close()
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = handle_any
+
+    return Front
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, required=True, help="port to listen on (127.0.0.1)")
     parser.add_argument("--upstream", required=True, help="the emulator, e.g. http://127.0.0.1:5000")
     parser.add_argument("--expires-in", type=float, help="start with realistic expiry: now + N seconds")
+    parser.add_argument("--registry-port", type=int, help="port of the registry front (127.0.0.1)")
     args = parser.parse_args()
     upstream = urlsplit(args.upstream)
     state = State()
@@ -301,6 +400,11 @@ def main():
         state.expiry = {"expiresInSeconds": args.expires_in}
     server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(state, upstream.hostname, upstream.port))
     server.daemon_threads = True
+    if args.registry_port:
+        front = ThreadingHTTPServer(("127.0.0.1", args.registry_port), make_registry_front(state))
+        front.daemon_threads = True
+        threading.Thread(target=front.serve_forever, daemon=True).start()
+        print(f"registry front listening on 127.0.0.1:{args.registry_port}", flush=True)
     print(f"aws-fault-proxy listening on 127.0.0.1:{args.port} -> {args.upstream}", flush=True)
     server.serve_forever()
 

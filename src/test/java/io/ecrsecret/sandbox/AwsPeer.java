@@ -43,7 +43,15 @@ public final class AwsPeer implements AutoCloseable {
   private final AwsBasicCredentials admin;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private AwsPeer(LocalProcess moto, LocalProcess proxy, URI endpoint, AwsBasicCredentials admin) {
+  private final int registryFrontPort;
+
+  private AwsPeer(
+      LocalProcess moto,
+      LocalProcess proxy,
+      URI endpoint,
+      AwsBasicCredentials admin,
+      int registryFrontPort) {
+    this.registryFrontPort = registryFrontPort;
     this.moto = moto;
     this.proxy = proxy;
     this.endpoint = endpoint;
@@ -63,6 +71,7 @@ public final class AwsPeer implements AutoCloseable {
     try {
       moto.awaitReady(() -> LocalProcess.listening(motoPort), Duration.ofSeconds(60));
       int proxyPort = LocalProcess.freePort();
+      int frontPort = LocalProcess.freePort();
       proxy =
           LocalProcess.start(
               "aws-fault-proxy",
@@ -72,12 +81,15 @@ public final class AwsPeer implements AutoCloseable {
                   "--port",
                   "" + proxyPort,
                   "--upstream",
-                  "http://127.0.0.1:" + motoPort),
+                  "http://127.0.0.1:" + motoPort,
+                  "--registry-port",
+                  "" + frontPort),
               Map.of(),
               stateDir.resolve("aws-fault-proxy.log"));
       proxy.awaitReady(() -> LocalProcess.listening(proxyPort), Duration.ofSeconds(30));
       URI endpoint = URI.create("http://127.0.0.1:" + proxyPort);
-      return new AwsPeer(moto, proxy, endpoint, bootstrapAdmin(endpoint));
+      proxy.awaitReady(() -> LocalProcess.listening(frontPort), Duration.ofSeconds(30));
+      return new AwsPeer(moto, proxy, endpoint, bootstrapAdmin(endpoint), frontPort);
     } catch (RuntimeException e) {
       if (proxy != null) {
         proxy.close();
@@ -130,6 +142,22 @@ public final class AwsPeer implements AutoCloseable {
         + ",\"Resource\":"
         + resources
         + "}]}";
+  }
+
+  /**
+   * The registry as clients reach it (host:port on loopback): it accepts each token the emulator
+   * handed out with a realistic expiry only until that expiry, as ECR does.
+   */
+  String registryFront() {
+    return "127.0.0.1:" + registryFrontPort;
+  }
+
+  /** Points the registry front at the registry, which it reaches with the registry's password. */
+  void serveRegistry(String upstreamAddress, String user, String password) {
+    control(
+        "PUT",
+        "/__sandbox/registry",
+        Map.of("upstream", "http://" + upstreamAddress, "user", user, "password", password));
   }
 
   /** The emulator's endpoint, as for {@code AWS_ENDPOINT_URL}. */

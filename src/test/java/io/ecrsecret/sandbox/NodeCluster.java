@@ -47,11 +47,17 @@ public final class NodeCluster implements AutoCloseable {
   private final boolean createdPodLogs;
   private final Path containerdSocket;
 
+  /** This cluster's own cgroup subtree (one per cluster, so that two never touch each other's). */
+  private final String cgroupRoot;
+
+  private final java.util.Set<String> podUids = new java.util.HashSet<>();
+
   private NodeCluster(Path state, RestartableKubernetesPeer kube, boolean createdPodLogs) {
     this.state = state;
     this.kube = kube;
     this.createdPodLogs = createdPodLogs;
     this.containerdSocket = state.resolve("containerd/containerd.sock");
+    this.cgroupRoot = "/ecr-sandbox-" + kube.port();
   }
 
   /**
@@ -238,6 +244,7 @@ public final class NodeCluster implements AutoCloseable {
         healthzPort: %2$d
         containerRuntimeEndpoint: unix://%3$s
         cgroupDriver: cgroupfs
+        cgroupRoot: %5$s
         failCgroupV1: false
         failSwapOn: false
         authentication:
@@ -255,7 +262,7 @@ public final class NodeCluster implements AutoCloseable {
         syncFrequency: 5s
         fileCheckFrequency: 5s
         """
-            .formatted(port, healthz, containerdSocket, kube.apiServerCertificate()));
+            .formatted(port, healthz, containerdSocket, kube.apiServerCertificate(), cgroupRoot));
     processes.add(
         LocalProcess.start(
             "kubelet",
@@ -312,6 +319,16 @@ public final class NodeCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    try (KubernetesClient client = kube.adminClient()) {
+      client
+          .pods()
+          .inAnyNamespace()
+          .list()
+          .getItems()
+          .forEach(p -> podUids.add(p.getMetadata().getUid()));
+    } catch (RuntimeException e) {
+      // the API server is gone: the pods' logs stay behind
+    }
     // the kubelet first (it would restart what is stopped), then every container, then containerd
     for (int i = processes.size() - 1; i >= 0; i--) {
       if (processes.get(i).name().equals("kubelet")) {
@@ -323,7 +340,7 @@ public final class NodeCluster implements AutoCloseable {
       processes.get(i).close();
     }
     unmountUnder(state);
-    removePodCgroups();
+    removeCgroups();
     savedSysctls.forEach(
         (s, value) -> {
           try {
@@ -332,28 +349,40 @@ public final class NodeCluster implements AutoCloseable {
             System.err.println("cannot restore sysctl " + s + ": " + e.getMessage());
           }
         });
+    // the kubelet writes pod logs to fixed paths: this cluster's pods' entries go, and the
+    // directories too where this cluster made them and they are empty now
+    for (Path logs : List.of(Path.of("/var/log/pods"), Path.of("/var/log/containers"))) {
+      try (var entries = Files.list(logs)) {
+        entries
+            .filter(e -> podUids.stream().anyMatch(uid -> e.getFileName().toString().contains(uid)))
+            .forEach(NodeCluster::deleteTree);
+      } catch (IOException e) {
+        // not there
+      }
+    }
     if (createdPodLogs) {
-      deleteTree(Path.of("/var/log/pods"));
-      deleteTree(Path.of("/var/log/containers"));
+      for (Path logs : List.of(Path.of("/var/log/pods"), Path.of("/var/log/containers"))) {
+        logs.toFile().delete(); // only if empty
+      }
     }
     kube.close();
   }
 
-  /** Every process of a pod (in the kubepods cgroups) and every shim of this containerd. */
+  /** Every process of this cluster's pods (in its cgroups) and every shim of its containerd. */
   private void killContainers() {
     String socket = containerdSocket.toString();
     ProcessHandle.allProcesses()
         .filter(
             p ->
                 p.info().commandLine().map(c -> c.contains(socket)).orElse(false)
-                    || inPodCgroup(p.pid()))
+                    || inCgroupRoot(p.pid()))
         .forEach(ProcessHandle::destroyForcibly);
   }
 
-  private static boolean inPodCgroup(long pid) {
+  private boolean inCgroupRoot(long pid) {
     try {
       return Files.readString(Path.of("/proc", String.valueOf(pid), "cgroup"))
-          .contains("/kubepods");
+          .contains(":" + cgroupRoot + "/");
     } catch (IOException e) {
       return false;
     }
@@ -379,13 +408,13 @@ public final class NodeCluster implements AutoCloseable {
   }
 
   /**
-   * The kubelet's cgroups (cgroupfs driver: /sys/fs/cgroup/CONTROLLER/kubepods...), deepest first.
+   * This cluster's cgroups (cgroupfs driver: /sys/fs/cgroup/CONTROLLER/ROOT/...), deepest first.
    */
-  private static void removePodCgroups() {
+  private void removeCgroups() {
     Path root = Path.of("/sys/fs/cgroup");
     try (var controllers = Files.list(root)) {
       for (Path controller : controllers.toList()) {
-        Path kubepods = controller.resolve("kubepods");
+        Path kubepods = controller.resolve(cgroupRoot.substring(1));
         if (!Files.isDirectory(kubepods)) {
           continue;
         }

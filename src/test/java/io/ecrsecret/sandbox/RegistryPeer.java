@@ -30,15 +30,19 @@ public final class RegistryPeer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final LocalProcess registry;
-  private final String address;
+  private volatile String address;
   private final String ecrHost;
   private final Path workDir;
 
   private final String account;
 
+  /** The registry itself, for pushes; {@link #address()} is where clients pull. */
+  private final String directAddress;
+
   private RegistryPeer(
       LocalProcess registry, String address, String ecrHost, Path workDir, String account) {
     this.account = account;
+    this.directAddress = address;
     this.registry = registry;
     this.address = address;
     this.ecrHost = ecrHost;
@@ -92,7 +96,16 @@ public final class RegistryPeer implements AutoCloseable {
     }
   }
 
-  /** host:port of the registry on loopback ({@code SANDBOX_REGISTRY}). */
+  /** From now on clients pull through this front (the AWS peer's, checking token expiry). */
+  void frontedBy(String frontAddress) {
+    this.address = frontAddress;
+  }
+
+  String directAddress() {
+    return directAddress;
+  }
+
+  /** host:port of the registry on loopback, as clients pull from it ({@code SANDBOX_REGISTRY}). */
   public String address() {
     return address;
   }
@@ -158,7 +171,12 @@ public final class RegistryPeer implements AutoCloseable {
 
   /** Pushes an empty one-layer image with skopeo, as the account's user. */
   private void pushSeedImage(String user, String password) throws IOException {
-    push(SandboxImages.empty(workDir.resolve("seed-image")), "latest", image(), user, password);
+    push(
+        SandboxImages.empty(workDir.resolve("seed-image")),
+        "latest",
+        "docker://" + directAddress + "/" + IMAGE,
+        user,
+        password);
   }
 
   /**
@@ -173,7 +191,7 @@ public final class RegistryPeer implements AutoCloseable {
       push(
           layout,
           "1",
-          "docker://" + address + "/" + SandboxImages.BUSYBOX_REPOSITORY,
+          "docker://" + directAddress + "/" + SandboxImages.BUSYBOX_REPOSITORY,
           "AWS",
           AwsPeer.ecrPassword(account));
       return ecrHost + "/" + SandboxImages.BUSYBOX_REPOSITORY;

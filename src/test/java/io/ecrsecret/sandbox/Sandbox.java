@@ -41,6 +41,9 @@ public final class Sandbox implements AutoCloseable {
     try {
       aws = AwsPeer.start(projectRoot, stateDir);
       registry = RegistryPeer.start(stateDir, AwsPeer.ACCOUNT, AwsPeer.REGION);
+      // pulls go through the AWS peer's front, which accepts each token only until its expiry
+      aws.serveRegistry(registry.directAddress(), "AWS", AwsPeer.ecrPassword(AwsPeer.ACCOUNT));
+      registry.frontedBy(aws.registryFront());
       return new Sandbox(kubernetes.join(), aws, registry);
     } catch (RuntimeException e) {
       closeQuietly(registry);

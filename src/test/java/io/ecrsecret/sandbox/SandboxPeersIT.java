@@ -351,6 +351,35 @@ class SandboxPeersIT {
     assertThat(pulled.output()).contains("\"Digest\"");
   }
 
+  /** As ECR: each token has a password of its own, which opens the registry until it expires. */
+  @Test
+  void aTokenOpensTheRegistryOnlyUntilItsExpiry(Sandbox sandbox) throws Exception {
+    var registry = sandbox.registry();
+    sandbox.aws().tokenExpiresIn(Duration.ofSeconds(4));
+    try (EcrClient ecr = ecr(sandbox, sandbox.aws().adminCredentials())) {
+      AuthorizationData first = ecr.getAuthorizationToken().authorizationData().get(0);
+      AuthorizationData second = ecr.getAuthorizationToken().authorizationData().get(0);
+      assertThat(first.authorizationToken())
+          .as("a distinct password per token")
+          .isNotEqualTo(second.authorizationToken());
+      String config =
+          "{\"auths\":{\""
+              + registry.ecrHost()
+              + "\":{\"auth\":\""
+              + first.authorizationToken()
+              + "\"}}}";
+      var before = registry.inspect(config);
+      assertThat(before.succeeded()).as(before.output()).isTrue();
+      Thread.sleep(
+          Math.max(0, Duration.between(Instant.now(), first.expiresAt()).toMillis()) + 1000);
+      var after = registry.inspect(config);
+      assertThat(after.succeeded()).as("refused once expired").isFalse();
+      assertThat(after.output()).containsIgnoringCase("unauthorized");
+    } finally {
+      sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
+    }
+  }
+
   private static String dockerConfig(String host, String user, String password) {
     String auth =
         Base64.getEncoder()
