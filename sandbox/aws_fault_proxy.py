@@ -342,7 +342,8 @@ def make_registry_front(state):
             self.send_header("WWW-Authenticate", 'Basic realm="sandbox"')
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            if self.command != "HEAD":  # a HEAD answer has no body
+                self.wfile.write(body)
 
         def handle_any(self):
             length = int(self.headers.get("Content-Length") or 0)
@@ -375,7 +376,9 @@ def make_registry_front(state):
                 for name, value in answer.getheaders():
                     if name.lower() not in HOP_BY_HOP:
                         self.send_header(name, value.replace(upstream.netloc, self.headers.get("Host", upstream.netloc)))
-                self.send_header("Content-Length", str(len(payload)))
+                # a HEAD answer has no body but says the length of what GET would send
+                length = answer.getheader("Content-Length") if self.command == "HEAD" else None
+                self.send_header("Content-Length", length or str(len(payload)))
                 self.end_headers()
                 if self.command != "HEAD":
                     self.wfile.write(payload)

@@ -18,6 +18,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -29,18 +31,38 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SandboxExtension.class)
 class OperatorPodsIT {
 
+  private static NodeCluster cluster;
+  private static KubernetesClient kube;
+  private static String image;
+  private static String registry;
+
+  @BeforeAll
+  static void startNode(Sandbox sandbox) throws Exception {
+    image = sandbox.registry().pushBusybox();
+    registry = sandbox.registry().ecrHost();
+    cluster =
+        NodeCluster.start(
+            Path.of("."),
+            Path.of("target/node-cluster-operator").toAbsolutePath(),
+            sandbox.registry());
+    kube = cluster.adminClient();
+    TestCluster.installCrds(kube, true);
+  }
+
+  @AfterAll
+  static void stopNode() {
+    if (kube != null) {
+      kube.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
   @Test
   void podsRunOnTheSecretsBothKindsKeep(Sandbox sandbox) throws Exception {
-    String image = sandbox.registry().pushBusybox();
-    String registry = sandbox.registry().ecrHost();
     sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
-    try (var cluster =
-            NodeCluster.start(
-                Path.of("."),
-                Path.of("target/node-cluster-operator").toAbsolutePath(),
-                sandbox.registry());
-        KubernetesClient kube = cluster.adminClient()) {
-      TestCluster.installCrds(kube, true);
+    {
       try (KubernetesClient operatorClient = cluster.adminClient();
           var operator =
               OperatorFixture.start(
@@ -93,6 +115,83 @@ class OperatorPodsIT {
         OperatorFixture.deleteAllResources(kube);
       }
     }
+  }
+
+  /**
+   * Tokens that last 90 s, refreshed a minute before their end (and not more than once a minute,
+   * the operator's floor): a rotation a minute, two or more in the test. Pods made before, between
+   * and after them all pull; once the operator is gone and the last token expired, a new pod is
+   * refused (so this test can fail).
+   */
+  @Test
+  void podsPullAcrossTokenRotationsAndNotOnceTheOperatorIsGoneAndTheTokenExpired(Sandbox sandbox)
+      throws Exception {
+    String ns = "pods-rotate";
+    sandbox.aws().tokenExpiresIn(Duration.ofSeconds(90));
+    try {
+      TestCluster.namespace(kube, ns, Map.of());
+      var resource = new EcrPullSecret();
+      resource.getMetadata().setName("rotating");
+      resource.getMetadata().setNamespace(ns);
+      var spec = new EcrPullSecret.Spec();
+      spec.setRegistries(List.of(registry));
+      spec.setRefreshMargin("1m");
+      resource.setSpec(spec);
+      var tokens = new java.util.LinkedHashSet<String>();
+      try (KubernetesClient operatorClient = cluster.adminClient();
+          var operator =
+              OperatorFixture.start(
+                  sandbox, operatorClient, OperatorFixture.testConfig(), Clock.systemUTC())) {
+        kube.resource(resource).create();
+        awaitReady(kube, () -> kube.resource(resource).get().getStatus());
+        long end = System.currentTimeMillis() + 135_000;
+        int n = 0;
+        while (System.currentTimeMillis() < end) {
+          tokens.add(secretData(ns));
+          String name = "p" + n++;
+          kube.resource(Pods.of(ns, name, image)).create();
+          var pod =
+              Pods.await(
+                  kube,
+                  ns,
+                  name,
+                  p -> {
+                    if (Pods.refusedToPull(p)) {
+                      throw new AssertionError(
+                          "pod "
+                              + name
+                              + " refused while the operator runs: "
+                              + Pods.waitingMessage(p));
+                    }
+                    return Pods.running(p);
+                  },
+                  Duration.ofSeconds(60));
+          assertThat(Pods.running(pod)).isTrue();
+          tokens.add(secretData(ns));
+          Thread.sleep(8_000);
+        }
+        assertThat(tokens)
+            .as("the token was rotated at least twice")
+            .hasSizeGreaterThanOrEqualTo(3);
+      }
+      // the operator is gone; its secret stays, with the last token in it, until that expires
+      var secret = kube.secrets().inNamespace(ns).withName("ecr-pull-secret").get();
+      var expiresAt =
+          java.time.Instant.parse(
+              secret.getMetadata().getAnnotations().get("ecr-secret-operator.io/expires-at"));
+      Thread.sleep(
+          Math.max(0, Duration.between(java.time.Instant.now(), expiresAt).toMillis()) + 2_000);
+      kube.resource(Pods.of(ns, "late", image)).create();
+      var refused = Pods.await(kube, ns, "late", Pods::refusedToPull, Duration.ofSeconds(60));
+      assertThat(Pods.waitingMessage(refused)).containsIgnoringCase("401");
+    } finally {
+      sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
+    }
+  }
+
+  private static String secretData(String ns) {
+    var secret = kube.secrets().inNamespace(ns).withName("ecr-pull-secret").get();
+    return secret == null ? "" : String.valueOf(secret.getData());
   }
 
   private static void awaitReady(

@@ -228,7 +228,26 @@ public final class NodeCluster implements AutoCloseable {
     SandboxImages.importPause(containerdSocket, state.resolve("images"));
   }
 
+  /** The kubelet wants its cgroup root to exist under every controller (cgroup v1). */
+  private void makeCgroupRoot() throws IOException {
+    try (var controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
+      for (Path controller : controllers.toList()) {
+        if (controller.getFileName().toString().equals("unified")) {
+          continue;
+        }
+        Path root = Files.createDirectories(controller.resolve(cgroupRoot.substring(1)));
+        for (String inherited : List.of("cpuset.cpus", "cpuset.mems")) {
+          Path parent = controller.resolve(inherited);
+          if (Files.exists(parent)) {
+            Files.writeString(root.resolve(inherited), Files.readString(parent).trim());
+          }
+        }
+      }
+    }
+  }
+
   private void startKubelet() throws IOException {
+    makeCgroupRoot();
     Path dir = Files.createDirectories(state.resolve("kubelet"));
     int port = LocalProcess.freePort();
     int healthz = LocalProcess.freePort();
@@ -415,7 +434,7 @@ public final class NodeCluster implements AutoCloseable {
     try (var controllers = Files.list(root)) {
       for (Path controller : controllers.toList()) {
         Path kubepods = controller.resolve(cgroupRoot.substring(1));
-        if (!Files.isDirectory(kubepods)) {
+        if (controller.getFileName().toString().equals("unified") || !Files.isDirectory(kubepods)) {
           continue;
         }
         try (var tree = Files.walk(kubepods)) {
