@@ -338,6 +338,16 @@ public final class NodeCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      stopNode();
+    } catch (RuntimeException e) {
+      System.err.println("node cluster: stopping the node: " + e);
+    } finally {
+      kube.close();
+    }
+  }
+
+  private void stopNode() {
     try (KubernetesClient client = kube.adminClient()) {
       client
           .pods()
@@ -384,7 +394,6 @@ public final class NodeCluster implements AutoCloseable {
         logs.toFile().delete(); // only if empty
       }
     }
-    kube.close();
   }
 
   /** Every process of this cluster's pods (in its cgroups) and every shim of its containerd. */
