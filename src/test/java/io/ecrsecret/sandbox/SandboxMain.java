@@ -25,6 +25,8 @@ public final class SandboxMain {
     Path root = Path.of(args[0]).toAbsolutePath();
     Path state = Path.of(args[1]).toAbsolutePath();
     Sandbox sandbox = Sandbox.start(root, state);
+    // tokens that last 12 hours, as ECR's do (moto's own would say they expired in 2015)
+    sandbox.aws().tokenExpiresIn(java.time.Duration.ofHours(12));
     // a one-node cluster (kubelet, containerd, controller manager, scheduler) where this machine
     // allows it (root); ECR_SANDBOX_NODE=0 leaves it out
     boolean withNode = !"0".equals(System.getenv("ECR_SANDBOX_NODE"));
