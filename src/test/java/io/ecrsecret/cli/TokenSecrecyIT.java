@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +29,8 @@ class TokenSecrecyIT {
   @Test
   void noRunPrintsTheTokenOrAKey(Sandbox sandbox) throws Exception {
     String registry = sandbox.registry().ecrHost();
-    String password = AwsPeer.ecrPassword(AwsPeer.ACCOUNT);
-    String token = b64("AWS:" + password);
+    // every token has a password of its own: each one written is collected after its run
+    var written = new java.util.LinkedHashSet<String>();
     var keys =
         sandbox
             .aws()
@@ -60,8 +59,10 @@ class TokenSecrecyIT {
     var output = new StringBuilder();
     String endpoint = registry + "=http://" + sandbox.registry().address();
     output.append(jar(sandbox, "refresh", "-n", "secrecy", "-r", registry, "--no-link"));
+    written.addAll(tokenIn(sandbox, registry));
     output.append(
         jar(sandbox, "refresh", "-n", "secrecy", "-r", registry, "--no-link", "-o", "json"));
+    written.addAll(tokenIn(sandbox, registry));
     output.append(
         jar(
             sandbox,
@@ -73,6 +74,7 @@ class TokenSecrecyIT {
             "--no-link",
             "--aws-credentials-secret",
             "secrecy/keys"));
+    written.addAll(tokenIn(sandbox, registry));
     output.append(jar(sandbox, "status", "-n", "secrecy", "-o", "json"));
     output.append(jar(sandbox, "verify", "-n", "secrecy", "--registry-endpoint", endpoint));
     output.append(
@@ -88,12 +90,29 @@ class TokenSecrecyIT {
     assertThat(all)
         .as("the runs printed their reports and logs")
         .contains("Created secret secrecy/ecr-pull-secret", "authenticated", "AWS denied");
+    assertThat(written)
+        .as("the passwords and auth strings the runs wrote")
+        .hasSizeGreaterThanOrEqualTo(4);
     assertThat(all)
-        .doesNotContain(
-            password,
-            token,
-            keys.secretAccessKey(),
-            sandbox.aws().adminCredentials().secretAccessKey());
+        .doesNotContain(written)
+        .doesNotContain(keys.secretAccessKey(), sandbox.aws().adminCredentials().secretAccessKey());
+  }
+
+  /** The password and the auth string in the secret the runs keep. */
+  private static java.util.List<String> tokenIn(Sandbox sandbox, String registry)
+      throws IOException {
+    try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
+      var secret = kube.secrets().inNamespace("secrecy").withName("ecr-pull-secret").get();
+      var json =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(
+                  new String(
+                      java.util.Base64.getDecoder()
+                          .decode(secret.getData().get(".dockerconfigjson")),
+                      java.nio.charset.StandardCharsets.UTF_8));
+      var entry = json.path("auths").path(registry);
+      return java.util.List.of(entry.path("password").asText(), entry.path("auth").asText());
+    }
   }
 
   private static String jar(Sandbox sandbox, String... args)
@@ -113,9 +132,5 @@ class TokenSecrecyIT {
 
   private static String javaBinary() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  private static String b64(String s) {
-    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -763,11 +763,16 @@ class OperatorIT {
         .atMost(Duration.ofSeconds(30))
         .until(() -> secret("test-ecr-secret-operator", "ecr-docker-secret") != null);
     Secret docker = secret("test-ecr-secret-operator", "ecr-docker-secret");
-    String password = AwsPeer.ecrPassword(AwsPeer.ACCOUNT);
     assertThat(docker.getType()).isEqualTo("kubernetes.io/dockerconfigjson");
     assertThat(docker.getData()).containsOnlyKeys(DockerConfigJson.KEY);
     var json = new com.fasterxml.jackson.databind.ObjectMapper();
-    assertThat(json.readTree(PullSecretWriter.decoded(docker, DockerConfigJson.KEY).orElseThrow()))
+    String dockerConfig = PullSecretWriter.decoded(docker, DockerConfigJson.KEY).orElseThrow();
+    // each token has a password of its own (as ECR's do); the registry accepts this one
+    String password =
+        json.readTree(dockerConfig).path("auths").path(registry).path("password").asText();
+    assertThat(password).isNotEmpty();
+    assertThat(sandbox.registry().inspect(dockerConfig).succeeded()).isTrue();
+    assertThat(json.readTree(dockerConfig))
         .isEqualTo(
             json.readTree(
                 "{\"auths\":{\""
