@@ -30,9 +30,20 @@ Control API (JSON), under ``/__sandbox/``:
                                           or {} for moto's own answer
   PUT    /__sandbox/registry              {"upstream": "http://127.0.0.1:PORT", "user": "AWS",
                                            "password": "..."}: the registry the front serves
+  PUT    /__sandbox/web-identity          {"issuer": "https://...", "serviceAccountKeyFile": "PATH",
+                                           "accessKeyId": "...", "secretAccessKey": "..."}
+                                          (the key that signs the cluster's service-account tokens)
+
+Web identity, as AWS STS does it: ``AssumeRoleWithWebIdentity`` is unsigned (the token is the
+credential), which moto with signing enforced cannot answer. The proxy checks the token as STS
+would: an RS256 signature by the cluster's service-account key, the issuer, expiry, and the role's
+trust policy (principal ``oidc-provider/<issuer host>``, ``StringEquals`` on ``<issuer>:sub`` and
+``<issuer>:aud``); then it forwards the call signed with the sandbox's admin keys, so moto hands
+out the role's temporary credentials. Anything else is ``AccessDenied``, with the reason.
 """
 
 import base64
+import urllib.parse
 
 import argparse
 import http.client
@@ -71,6 +82,7 @@ class State:
         self.recent = []
         self.total = 0
         self.passwords = {}  # token password -> expiresAt (epoch seconds)
+        self.web_identity = None  # {"issuer", "publicKeyPem", "accessKeyId", "secretAccessKey"}
         self.registry = None  # {"upstream": ..., "user": ..., "password": ...}
 
     def issue_password(self, expires_at):
@@ -253,6 +265,10 @@ def make_handler(state, upstream_host, upstream_port):
                 with state.lock:
                     state.rules = rules
                 return self.reply(200, {"Content-Type": "application/json"}, json.dumps({"rules": rules}).encode())
+            if path == "/__sandbox/web-identity":
+                with state.lock:
+                    state.web_identity = data
+                return self.reply(200, {"Content-Type": "application/json"}, b"{}")
             if path == "/__sandbox/registry":
                 with state.lock:
                     state.registry = data
@@ -270,6 +286,11 @@ def make_handler(state, upstream_host, upstream_port):
             service, action, access_key = identify(self.headers, body)
             state.count(f"{service}:{action}", access_key,
                         {} if self.headers.get("X-Amz-Target") else shown_params(body))
+            if service == "sts" and action == "AssumeRoleWithWebIdentity":
+                denied = check_web_identity(state, body)
+                if denied:
+                    return self.reply(*web_identity_denied(denied))
+                return self.forward(sign_as_admin(state, self.headers, body), service, action)
             rule = state.take_fault(service, action)
             if rule:
                 fault = rule["fault"]
@@ -284,10 +305,14 @@ def make_handler(state, upstream_host, upstream_port):
             self.forward(body, service, action)
 
         def forward(self, body, service, action):
+            extra = {}
+            if isinstance(body, tuple):  # (body, headers to use instead of the request's)
+                body, extra = body
             conn = http.client.HTTPConnection(upstream_host, upstream_port, timeout=60)
             try:
                 conn.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
-                for name, value in self.headers.items():
+                headers = extra or dict(self.headers.items())
+                for name, value in headers.items():
                     if name.lower() not in HOP_BY_HOP:
                         conn.putheader(name, value)
                 conn.putheader("Content-Length", str(len(body)))
@@ -323,6 +348,87 @@ def make_handler(state, upstream_host, upstream_port):
         do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_any
 
     return Handler
+
+
+def b64url(part):
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def check_web_identity(state, body):
+    """None if STS would accept the call, else why it would not."""
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    config = state.web_identity
+    if not config:
+        return "the sandbox has no OIDC issuer configured"
+    form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+    token, role_arn = form.get("WebIdentityToken", ""), form.get("RoleArn", "")
+    try:
+        header_b64, payload_b64, signature_b64 = token.split(".")
+        with open(config["serviceAccountKeyFile"], "rb") as f:
+            pem = f.read()
+        key = (serialization.load_pem_public_key(pem) if b"PUBLIC KEY" in pem
+               else serialization.load_pem_private_key(pem, password=None).public_key())
+        key.verify(b64url(signature_b64), f"{header_b64}.{payload_b64}".encode(),
+                   padding.PKCS1v15(), hashes.SHA256())
+        claims = json.loads(b64url(payload_b64))
+    except Exception as e:  # noqa: BLE001 - any malformed or forged token is refused alike
+        return f"the web identity token is not valid ({type(e).__name__})"
+    if claims.get("iss") != config["issuer"]:
+        return f"the token's issuer {claims.get('iss')} is not {config['issuer']}"
+    if float(claims.get("exp", 0)) < time.time():
+        return "the web identity token expired"
+    audiences = claims.get("aud") if isinstance(claims.get("aud"), list) else [claims.get("aud")]
+    issuer = config["issuer"].replace("https://", "", 1).rstrip("/")
+    import boto3
+
+    iam = boto3.client("iam", endpoint_url=f"http://127.0.0.1:{state.upstream_port}", region_name="us-east-1",
+                       aws_access_key_id=config["accessKeyId"], aws_secret_access_key=config["secretAccessKey"])
+    try:
+        role = iam.get_role(RoleName=role_arn.rsplit("/", 1)[-1])["Role"]
+    except Exception as e:  # noqa: BLE001
+        return f"no role {role_arn} ({type(e).__name__})"
+    document = role["AssumeRolePolicyDocument"]
+    if isinstance(document, str):
+        document = json.loads(urllib.parse.unquote(document))
+    for statement in document.get("Statement", []):
+        federated = statement.get("Principal", {}).get("Federated", "")
+        actions = statement.get("Action")
+        actions = actions if isinstance(actions, list) else [actions]
+        if statement.get("Effect") != "Allow" or not federated.endswith(":oidc-provider/" + issuer) \
+                or "sts:AssumeRoleWithWebIdentity" not in actions:
+            continue
+        wanted = statement.get("Condition", {}).get("StringEquals", {})
+        if wanted.get(issuer + ":sub", claims.get("sub")) != claims.get("sub"):
+            continue
+        if wanted.get(issuer + ":aud") is not None and wanted[issuer + ":aud"] not in audiences:
+            continue
+        return None
+    return (f"the trust policy of {role_arn} does not admit sub {claims.get('sub')} "
+            f"with audience {audiences}")
+
+
+def web_identity_denied(reason):
+    request_id = str(uuid.uuid4())
+    body = ('<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>'
+            f"<Code>AccessDenied</Code><Message>Not authorized to perform sts:AssumeRoleWithWebIdentity: "
+            f"{reason}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>").encode()
+    return 403, {"Content-Type": "text/xml", "x-amzn-RequestId": request_id}, body
+
+
+def sign_as_admin(state, headers, body):
+    """The body, and headers signing it (SigV4) with the admin's keys, for moto."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    config = state.web_identity
+    host = headers.get("Host", "sts.amazonaws.com")
+    request = AWSRequest(method="POST", url=f"http://{host}/", data=body,
+                         headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Host": host})
+    SigV4Auth(Credentials(config["accessKeyId"], config["secretAccessKey"]), "sts", "us-east-1").add_auth(request)
+    return body, dict(request.headers.items())
 
 
 def make_registry_front(state):
@@ -399,6 +505,7 @@ def main():
     args = parser.parse_args()
     upstream = urlsplit(args.upstream)
     state = State()
+    state.upstream_port = upstream.port
     if args.expires_in is not None:
         state.expiry = {"expiresInSeconds": args.expires_in}
     server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(state, upstream.hostname, upstream.port))

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -110,6 +111,17 @@ final class AwsFailures {
     }
     if (e instanceof SdkClientException client) {
       String message = String.valueOf(client.getMessage());
+      String webIdentity = webIdentityRefusal(message);
+      if (webIdentity != null) {
+        // the SDK's chain reports STS refusing the service account's token as "no credentials"
+        return new AwsAccessException(
+            Kind.ACCESS_DENIED,
+            "AWS denied sts:AssumeRoleWithWebIdentity for the role in AWS_ROLE_ARN with the token"
+                + " in AWS_WEB_IDENTITY_TOKEN_FILE (IRSA, ROSA STS): "
+                + webIdentity
+                + ". The role's trust policy must admit this service account and audience (see"
+                + " 'ecr-secret-operator iam-policy --oidc-provider').");
+      }
       if (message.contains("Unable to load credentials")
           || message.contains("Unable to load region")) {
         return new AwsAccessException(
@@ -159,6 +171,28 @@ final class AwsFailures {
       String action, String region, String who, String detail) {
     return new AwsAccessException(
         Kind.AWS_ERROR, action + " in " + region + " failed" + who + ": " + detail);
+  }
+
+  /** What STS said to the web identity provider in the SDK's chain, if it refused the token. */
+  static String webIdentityRefusal(String chainMessage) {
+    String marker = "WebIdentityTokenFileCredentialsProvider(): ";
+    int start = chainMessage.indexOf(marker);
+    if (start < 0) {
+      return null;
+    }
+    String rest = chainMessage.substring(start + marker.length());
+    if (!rest.contains("AssumeRoleWithWebIdentity") && !rest.contains("Status Code: 4")) {
+      return null; // not configured, or not refused: the usual "no credentials" message applies
+    }
+    int end = rest.length();
+    for (String next :
+        List.of(" (Service:", ", ProfileCredentialsProvider", ", ContainerCredentials")) {
+      int i = rest.indexOf(next);
+      if (i >= 0 && i < end) {
+        end = i;
+      }
+    }
+    return DisplayText.awsMessage(rest.substring(0, end));
   }
 
   private static StsException stsFailure(Throwable e) {

@@ -282,6 +282,35 @@ public final class AwsPeer implements AutoCloseable {
     }
   }
 
+  /**
+   * Lets STS accept the cluster's service-account tokens (IRSA, ROSA STS): tokens signed with this
+   * key by this issuer, for roles whose trust policy admits their subject and audience.
+   */
+  public void trustServiceAccountTokens(String issuer, Path signingKey) {
+    control(
+        "PUT",
+        "/__sandbox/web-identity",
+        Map.of(
+            "issuer",
+            issuer,
+            "serviceAccountKeyFile",
+            signingKey.toAbsolutePath().toString(),
+            "accessKeyId",
+            admin.accessKeyId(),
+            "secretAccessKey",
+            admin.secretAccessKey()));
+  }
+
+  /** A role with this trust policy (as {@code iam-policy} prints it) and permission policy. */
+  public String createRoleWithTrust(String name, String trustPolicy, String policyDocument) {
+    try (IamClient iam = adminIam()) {
+      String arn =
+          iam.createRole(b -> b.roleName(name).assumeRolePolicyDocument(trustPolicy)).role().arn();
+      iam.putRolePolicy(b -> b.roleName(name).policyName(name).policyDocument(policyDocument));
+      return arn;
+    }
+  }
+
   public void resetRequestCounts() {
     control("DELETE", "/__sandbox/requests", null);
   }

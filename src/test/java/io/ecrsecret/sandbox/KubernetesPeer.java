@@ -47,6 +47,11 @@ public final class KubernetesPeer implements AutoCloseable {
         .build();
   }
 
+  /** The key kube-api-test's API server signs service-account tokens with. */
+  public Path serviceAccountSigningKey() {
+    return Path.of(config().getKubeAPITestDir(), "apiserver.key");
+  }
+
   static KubernetesPeer start(Path stateDir) {
     var server = new KubeAPIServer(config());
     try {
