@@ -1,6 +1,7 @@
 package io.ecrsecret.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ecrsecret.aws.AwsClientSettings;
 import io.ecrsecret.sandbox.NodeCluster;
@@ -17,8 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -178,18 +177,6 @@ class PodPullIT {
   }
 
   private static void awaitTrue(String what, BooleanSupplier ok, Duration timeout) {
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      if (ok.getAsBoolean()) {
-        return;
-      }
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError(what + ": not within " + timeout + "; pods: " + List.of());
+    await(what).atMost(timeout).pollInterval(Duration.ofMillis(250)).until(ok::getAsBoolean);
   }
 }

@@ -1,6 +1,7 @@
 package io.ecrsecret.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ecrsecret.operator.api.EcrPullSecret;
 import io.ecrsecret.sandbox.NodeCluster;
@@ -17,7 +18,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -187,18 +187,10 @@ class OperatorImageIT {
       java.util.function.BooleanSupplier ok,
       Duration timeout,
       java.util.function.Supplier<String> state) {
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      if (ok.getAsBoolean()) {
-        return;
-      }
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
+    try {
+      await(what).atMost(timeout).pollInterval(Duration.ofMillis(500)).until(ok::getAsBoolean);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(what + ": not within " + timeout + "; " + state.get(), e);
     }
-    throw new AssertionError(what + ": not within " + timeout + "; " + state.get());
   }
 }

@@ -1,6 +1,7 @@
 package io.ecrsecret.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ecrsecret.operator.api.ClusterEcrPullSecret;
 import io.ecrsecret.operator.api.ClusterPullSecretSpec;
@@ -197,20 +198,16 @@ class OperatorPodsIT {
   private static void awaitReady(
       KubernetesClient kube,
       java.util.function.Supplier<io.ecrsecret.operator.api.PullSecretStatus> status) {
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (System.currentTimeMillis() < deadline) {
-      var s = status.get();
-      if (s != null
-          && StatusBuilder.readyCondition(s).map(c -> c.getStatus().equals("True")).orElse(false)) {
-        return;
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError("not Ready within 60 s: " + status.get());
+    await("Ready")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              var s = status.get();
+              return s != null
+                  && StatusBuilder.readyCondition(s)
+                      .map(c -> c.getStatus().equals("True"))
+                      .orElse(false);
+            });
   }
 }

@@ -107,28 +107,9 @@ public final class NodeCluster implements AutoCloseable {
   /** Loads an image tarball (docker or OCI archive) into the node's containerd, under its name. */
   public void importImage(Path tarball) {
     try {
-      Process p =
-          new ProcessBuilder(
-                  "ctr",
-                  "--address",
-                  containerdSocket.toString(),
-                  "--namespace",
-                  "k8s.io",
-                  "images",
-                  "import",
-                  tarball.toAbsolutePath().toString())
-              .redirectErrorStream(true)
-              .start();
-      String out =
-          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      if (p.waitFor() != 0) {
-        throw new IllegalStateException("ctr images import " + tarball + " failed:\n" + out);
-      }
+      SandboxImages.ctrImport(containerdSocket, tarball, null);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 

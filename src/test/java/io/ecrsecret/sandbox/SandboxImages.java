@@ -79,18 +79,29 @@ public final class SandboxImages {
     Path layout = busybox(workDir.resolve("pause"), List.of("/bin/sleep", "2147483647"), "1");
     Path archive = workDir.resolve("pause.tar");
     run(List.of("tar", "-C", layout.toString(), "-cf", archive.toString(), "."));
-    run(
-        List.of(
-            "ctr",
-            "--address",
-            containerdSocket.toString(),
-            "--namespace",
-            "k8s.io",
-            "images",
-            "import",
-            "--base-name",
-            PAUSE.substring(0, PAUSE.lastIndexOf(':')),
-            archive.toString()));
+    ctrImport(containerdSocket, archive, PAUSE.substring(0, PAUSE.lastIndexOf(':')));
+  }
+
+  /**
+   * {@code ctr images import} into containerd's CRI namespace (k8s.io): a docker or OCI archive,
+   * named by its own tags, or by {@code baseName} and its OCI ref names where that is given.
+   */
+  static void ctrImport(Path containerdSocket, Path archive, String baseName) throws IOException {
+    var command =
+        new java.util.ArrayList<>(
+            List.of(
+                "ctr",
+                "--address",
+                containerdSocket.toString(),
+                "--namespace",
+                "k8s.io",
+                "images",
+                "import"));
+    if (baseName != null) {
+      command.addAll(List.of("--base-name", baseName));
+    }
+    command.add(archive.toAbsolutePath().toString());
+    run(command);
   }
 
   private static Path write(Path layout, byte[] tar, String containerConfig, String tag)
