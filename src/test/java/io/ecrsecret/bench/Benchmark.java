@@ -3,6 +3,7 @@ package io.ecrsecret.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ecrsecret.aws.AwsClientSettings;
+import io.ecrsecret.install.OperatorPod;
 import io.ecrsecret.kube.ManagedMarkers;
 import io.ecrsecret.operator.EcrSecretOperator;
 import io.ecrsecret.operator.api.ClusterEcrPullSecret;
@@ -66,7 +67,7 @@ public final class Benchmark {
     Path root = Path.of("").toAbsolutePath();
     Path out = Files.createDirectories(root.resolve("target/bench"));
     long started = System.nanoTime();
-    try (Sandbox sandbox = Sandbox.start(root, out.resolve("sandbox"))) {
+    try (Sandbox sandbox = Sandbox.start(root, out.resolve("sandbox"), Sandbox.nodeWanted())) {
       var env = sandbox.environment();
       System.setProperty("aws.endpointUrl", env.get("AWS_ENDPOINT_URL"));
       System.setProperty("aws.accessKeyId", env.get("AWS_ACCESS_KEY_ID"));
@@ -101,6 +102,9 @@ public final class Benchmark {
     createNamespaces(NAMESPACES);
     double bare = bareLoop(NAMESPACES);
     operatorAtScale(bare);
+    if (Sandbox.nodeWanted()) {
+      operatorPodAtScale();
+    }
     startUpAndIdleFootprint();
     recovery();
     new ApiCost(sandbox, root, NAMESPACES).run(rows, json, bare);
@@ -129,28 +133,7 @@ public final class Benchmark {
     Instant firstExpiry =
         Instant.now().plus(Duration.ofSeconds(150)).truncatedTo(ChronoUnit.SECONDS);
     aws.tokenExpiresAt(firstExpiry);
-    for (int i = 0; i < NAMESPACED_RESOURCES; i++) {
-      var r = new EcrPullSecret();
-      r.getMetadata().setName("bench");
-      r.getMetadata().setNamespace(ns(i));
-      var spec = new EcrPullSecret.Spec();
-      spec.setRegistries(List.of(sandbox.registry().ecrHost()));
-      spec.setSecretName("bench-own");
-      spec.setRefreshMargin("1m");
-      r.setSpec(spec);
-      kube.resource(r).create();
-    }
-    var cluster = new ClusterEcrPullSecret();
-    cluster.getMetadata().setName("bench");
-    var cspec = new ClusterPullSecretSpec();
-    cspec.setRegistries(List.of(sandbox.registry().ecrHost()));
-    cspec.setSecretName("bench-fan-out");
-    cspec.setRefreshMargin("1m");
-    var selector = new NamespaceSelectorSpec();
-    selector.setSelector(new LabelSelectorBuilder().addToMatchLabels("bench", "yes").build());
-    cspec.setNamespaces(selector);
-    cluster.setSpec(cspec);
-    kube.resource(cluster).create();
+    createScaleWorkload("1m");
     aws.resetRequestCounts();
 
     log(
@@ -282,6 +265,81 @@ public final class Benchmark {
           () ->
               kube.resources(EcrPullSecret.class).inAnyNamespace().list().getItems().isEmpty()
                   && kube.resources(ClusterEcrPullSecret.class).list().getItems().isEmpty());
+    }
+  }
+
+  /**
+   * The scale workload: one ClusterEcrPullSecret over every benchmark namespace (bench-fan-out) and
+   * one EcrPullSecret in each of the first NAMESPACED_RESOURCES (bench-own).
+   */
+  private void createScaleWorkload(String refreshMargin) {
+    for (int i = 0; i < NAMESPACED_RESOURCES; i++) {
+      var r = new EcrPullSecret();
+      r.getMetadata().setName("bench");
+      r.getMetadata().setNamespace(ns(i));
+      var spec = new EcrPullSecret.Spec();
+      spec.setRegistries(List.of(sandbox.registry().ecrHost()));
+      spec.setSecretName("bench-own");
+      spec.setRefreshMargin(refreshMargin);
+      r.setSpec(spec);
+      kube.resource(r).create();
+    }
+    var cluster = new ClusterEcrPullSecret();
+    cluster.getMetadata().setName("bench");
+    var cspec = new ClusterPullSecretSpec();
+    cspec.setRegistries(List.of(sandbox.registry().ecrHost()));
+    cspec.setSecretName("bench-fan-out");
+    cspec.setRefreshMargin(refreshMargin);
+    var selector = new NamespaceSelectorSpec();
+    selector.setSelector(new LabelSelectorBuilder().addToMatchLabels("bench", "yes").build());
+    cspec.setNamespaces(selector);
+    cluster.setSpec(cspec);
+    kube.resource(cluster).create();
+  }
+
+  // ---- the image we ship, as a pod on the node, at scale under its real memory limit ----
+
+  private void operatorPodAtScale() throws Exception {
+    if (!Files.exists(OperatorPod.IMAGE)) {
+      log("no " + OperatorPod.IMAGE + " (scripts/test-image builds it): operator pod row skipped");
+      return;
+    }
+    sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
+    createScaleWorkload("3h");
+    log("starting the operator pod (deploy/operator/cluster-wide.yaml, its 384Mi limit enforced)");
+    long t0 = System.nanoTime();
+    try (var pod =
+        OperatorPod.start(
+            sandbox, kube, OperatorPod.Identity.staticKeys(sandbox.aws().adminCredentials()))) {
+      await(
+          Duration.ofMinutes(5),
+          () ->
+              count("bench-fan-out") == NAMESPACES
+                  && count("bench-own") == NAMESPACED_RESOURCES
+                  && allReady());
+      double allReady = seconds(t0);
+      log("operator pod: all Ready in " + fmt(allReady) + " s; 60 s idle before measuring");
+      Thread.sleep(60_000);
+      long rss = pod.residentBytes();
+      long limit = pod.memoryLimitBytes();
+      String workload =
+          NAMESPACES
+              + " ns (cluster kind) + "
+              + NAMESPACED_RESOURCES
+              + " namespaced, pod limit "
+              + mib(limit);
+      rows.add(
+          new Row("Footprint: RSS, operator pod", workload, mib(rss), "< limit", ok(rss < limit)));
+      rows.add(
+          new Row(
+              "Operator pod: pod start to all Ready",
+              "incl. image start and informer sync",
+              fmt(allReady) + " s",
+              "-",
+              "-"));
+      json.put("podRssBytesAtScale", rss);
+      json.put("podMemoryLimitBytes", limit);
+      json.put("podAllReadySeconds", allReady);
     }
   }
 

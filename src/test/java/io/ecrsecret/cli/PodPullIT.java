@@ -4,18 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ecrsecret.aws.AwsClientSettings;
-import io.ecrsecret.sandbox.NodeCluster;
+import io.ecrsecret.sandbox.KubernetesCluster;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
 import io.ecrsecret.testing.Pods;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.ecrsecret.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -34,26 +32,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SandboxExtension.class)
 class PodPullIT {
 
-  private static final Path STATE = Path.of("target/node-cluster").toAbsolutePath();
-  private static NodeCluster cluster;
+  private static KubernetesCluster cluster;
   private static KubernetesClient kube;
   private static String image;
 
   @BeforeAll
-  static void startNode(Sandbox sandbox) {
-    image = sandbox.registry().pushBusybox();
+  static void connect(Sandbox sandbox) {
+    image = sandbox.image();
     sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
-    cluster = NodeCluster.start(Path.of("."), STATE, sandbox.registry());
+    cluster = sandbox.kubernetes();
     kube = cluster.adminClient();
   }
 
   @AfterAll
-  static void stopNode() {
+  static void disconnect() {
     if (kube != null) {
       kube.close();
-    }
-    if (cluster != null) {
-      cluster.close();
     }
   }
 
@@ -74,7 +68,7 @@ class PodPullIT {
         .extracting(r -> r.getName())
         .containsExactly("ecr-pull-secret");
 
-    String containerd = Files.readString(STATE.resolve("containerd.log"));
+    String containerd = Files.readString(sandbox.node().containerdLog());
     assertThat(containerd)
         .as("containerd resolved the ECR host through hosts.toml only, never on the network")
         .contains("pulling from host 127.0.0.1:")
@@ -82,21 +76,40 @@ class PodPullIT {
         .doesNotContain("lookup " + sandbox.registry().ecrHost());
   }
 
+  /**
+   * Stuck before the secret existed: a Deployment's pod on the ECR registry (deleted, and its
+   * replacement runs), a Deployment's pod on another registry and a bare pod on the ECR registry
+   * (both left: the first is not ours to heal, nothing would recreate the second). Then a restart
+   * really replaces the Deployment's pod.
+   */
   @Test
-  void healingReplacesOnlyThePodsStuckBeforeTheSecretAndARestartReplacesTheRest(Sandbox sandbox) {
+  void healingReplacesOnlyControlledPodsStuckOnTheRegistryAndARestartReplacesTheRest(
+      Sandbox sandbox) {
     String ns = namespace("pods-heal");
-    kube.resource(deployment(ns, "app")).create();
+    kube.resource(Pods.deployment(ns, "app", image)).create();
+    kube.resource(Pods.deployment(ns, "elsewhere", "registry.test/org/web:1")).create();
+    kube.resource(Pods.of(ns, "bare", image)).create();
     awaitTrue(
-        "the Deployment's pod stuck in ImagePullBackOff",
-        () -> kube.pods().inNamespace(ns).list().getItems().stream().anyMatch(Pods::refusedToPull),
+        "three pods stuck in ImagePullBackOff",
+        () -> {
+          var pods = kube.pods().inNamespace(ns).list().getItems();
+          return pods.size() == 3 && pods.stream().allMatch(Pods::refusedToPull);
+        },
         Duration.ofSeconds(60));
-    String stuck = kube.pods().inNamespace(ns).list().getItems().get(0).getMetadata().getUid();
+    String stuck = Pods.ofApp(kube, ns, "app").get(0).getMetadata().getUid();
+    String elsewhere = Pods.ofApp(kube, ns, "elsewhere").get(0).getMetadata().getUid();
+    String bare = kube.pods().inNamespace(ns).withName("bare").get().getMetadata().getUid();
 
     var heal = cli("refresh", "-n", ns, "-r", sandbox.registry().ecrHost(), "--heal-pull-failures");
     assertThat(heal.exitCode()).as(heal.output()).isZero();
-    assertThat(heal.output()).contains("deleted stuck pods");
-    Pod healed = awaitOnePodRunning(ns);
+    assertThat(heal.output()).contains("deleted stuck pods: app-").doesNotContain("elsewhere-");
+    Pod healed = awaitOnePodRunning(ns, "app");
     assertThat(healed.getMetadata().getUid()).isNotEqualTo(stuck);
+    assertThat(Pods.ofApp(kube, ns, "elsewhere"))
+        .extracting(p -> p.getMetadata().getUid())
+        .containsExactly(elsewhere);
+    assertThat(kube.pods().inNamespace(ns).withName("bare").get().getMetadata().getUid())
+        .isEqualTo(bare);
 
     var restart =
         cli("refresh", "-n", ns, "-r", sandbox.registry().ecrHost(), "--restart-deployment", "app");
@@ -105,59 +118,25 @@ class PodPullIT {
     awaitTrue(
         "the Deployment's pod replaced by a running new one",
         () ->
-            kube.pods().inNamespace(ns).list().getItems().stream()
+            Pods.ofApp(kube, ns, "app").stream()
                 .anyMatch(
                     p ->
                         Pods.running(p)
-                            && !p.getMetadata().getUid().equals(healed.getMetadata().getUid())
-                            && p.getMetadata().getDeletionTimestamp() == null),
+                            && !p.getMetadata().getUid().equals(healed.getMetadata().getUid())),
         Duration.ofSeconds(90));
   }
 
   private static String namespace(String ns) {
-    kube.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
-        .create();
-    awaitTrue(
-        "the controller manager makes the default service account",
-        () -> kube.serviceAccounts().inNamespace(ns).withName("default").get() != null,
-        Duration.ofSeconds(30));
+    TestCluster.namespace(kube, ns, Map.of());
     return ns;
   }
 
-  private static io.fabric8.kubernetes.api.model.apps.Deployment deployment(
-      String ns, String name) {
-    var pod = Pods.of(ns, name, image);
-    return new DeploymentBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(ns)
-        .endMetadata()
-        .withNewSpec()
-        .withReplicas(1)
-        .withNewSelector()
-        .addToMatchLabels("app", name)
-        .endSelector()
-        .withNewTemplate()
-        .withNewMetadata()
-        .addToLabels("app", name)
-        .endMetadata()
-        .withSpec(pod.getSpec())
-        .endTemplate()
-        .endSpec()
-        .build();
-  }
-
-  private static Pod awaitOnePodRunning(String ns) {
+  private static Pod awaitOnePodRunning(String ns, String app) {
     awaitTrue(
-        "one running pod in " + ns,
-        () ->
-            kube.pods().inNamespace(ns).list().getItems().stream()
-                .anyMatch(p -> Pods.running(p) && p.getMetadata().getDeletionTimestamp() == null),
+        "a running pod of " + ns + "/" + app,
+        () -> Pods.ofApp(kube, ns, app).stream().anyMatch(Pods::running),
         Duration.ofSeconds(90));
-    return kube.pods().inNamespace(ns).list().getItems().stream()
-        .filter(Pods::running)
-        .findFirst()
-        .orElseThrow();
+    return Pods.ofApp(kube, ns, app).stream().filter(Pods::running).findFirst().orElseThrow();
   }
 
   record Run(int exitCode, String output) {}

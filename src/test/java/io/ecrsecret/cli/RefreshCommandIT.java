@@ -9,15 +9,11 @@ import io.ecrsecret.sandbox.AwsPeer;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
 import io.ecrsecret.testing.TestCluster;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -429,15 +425,15 @@ class RefreshCommandIT {
   void serviceAccountsAreLinkedWithoutLosingTheirLinksAndBuilderGetsPullAndMount() {
     kube.resource(new NamespaceBuilder().withNewMetadata().withName("links").endMetadata().build())
         .create();
-    kube.resource(
-            new ServiceAccountBuilder()
-                .withNewMetadata()
-                .withName("default")
-                .withNamespace("links")
-                .endMetadata()
-                .withImagePullSecrets(new LocalObjectReference("someone-elses"))
-                .build())
-        .create();
+    TestCluster.awaitDefaultServiceAccount(kube, "links");
+    kube.serviceAccounts()
+        .inNamespace("links")
+        .withName("default")
+        .edit(
+            sa ->
+                new ServiceAccountBuilder(sa)
+                    .withImagePullSecrets(new LocalObjectReference("someone-elses"))
+                    .build());
     kube.resource(
             new ServiceAccountBuilder()
                 .withNewMetadata()
@@ -492,9 +488,10 @@ class RefreshCommandIT {
   void aMissingServiceAccountIsAFailureButTheSecretIsWritten() {
     kube.resource(new NamespaceBuilder().withNewMetadata().withName("no-sa").endMetadata().build())
         .create();
-    var run = CliRun.run(sandbox, "refresh", "-n", "no-sa", "-r", registry);
+    var run =
+        CliRun.run(sandbox, "refresh", "-n", "no-sa", "-r", registry, "--service-account", "ghost");
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.out()).contains("service account no-sa/default does not exist");
+    assertThat(run.out()).contains("service account no-sa/ghost does not exist");
     assertThat(secret("no-sa", "ecr-pull-secret")).isNotNull();
   }
 
@@ -526,117 +523,6 @@ class RefreshCommandIT {
                 .get()
                 .getImagePullSecrets())
         .isEmpty();
-  }
-
-  @Test
-  void restartsNamedDeploymentsAndDeletesOnlyPodsStuckOnThisRegistry() {
-    TestCluster.namespace(kube, "heal", Map.of());
-    kube.resource(
-            new DeploymentBuilder()
-                .withNewMetadata()
-                .withName("web")
-                .withNamespace("heal")
-                .endMetadata()
-                .withNewSpec()
-                .withNewSelector()
-                .addToMatchLabels("app", "web")
-                .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .addToLabels("app", "web")
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("web")
-                .withImage(registry + "/web:1")
-                .endContainer()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build())
-        .create();
-    Pod stuck = stuckPod("stuck", registry + "/web:1", true);
-    Pod otherRegistry = stuckPod("stuck-elsewhere", "quay.io/org/web:1", true);
-    Pod bare = stuckPod("stuck-bare", registry + "/web:1", false);
-
-    var run =
-        CliRun.run(
-            sandbox,
-            "refresh",
-            "-n",
-            "heal",
-            "-r",
-            registry,
-            "--restart-deployment",
-            "web",
-            "--heal-pull-failures");
-
-    assertThat(run.exitCode()).as(run.toString()).isZero();
-    assertThat(run.out()).contains("restarted: web", "deleted stuck pods: stuck");
-    assertThat(
-            kube.apps()
-                .deployments()
-                .inNamespace("heal")
-                .withName("web")
-                .get()
-                .getSpec()
-                .getTemplate()
-                .getMetadata()
-                .getAnnotations())
-        .containsKey("kubectl.kubernetes.io/restartedAt");
-    assertThat(kube.pods().inNamespace("heal").withName(stuck.getMetadata().getName()).get())
-        .isNull();
-    assertThat(
-            kube.pods().inNamespace("heal").withName(otherRegistry.getMetadata().getName()).get())
-        .isNotNull();
-    assertThat(kube.pods().inNamespace("heal").withName(bare.getMetadata().getName()).get())
-        .isNotNull();
-  }
-
-  private Pod stuckPod(String name, String image, boolean owned) {
-    var builder =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace("heal")
-            .endMetadata()
-            .withNewSpec()
-            .addNewContainer()
-            .withName("app")
-            .withImage(image)
-            .endContainer()
-            .endSpec();
-    if (owned) {
-      builder
-          .editMetadata()
-          .addNewOwnerReference()
-          .withApiVersion("apps/v1")
-          .withKind("ReplicaSet")
-          .withName("web-123")
-          .withUid("00000000-0000-0000-0000-000000000001")
-          .withController(true)
-          .endOwnerReference()
-          .endMetadata();
-    }
-    Pod pod = kube.resource(builder.build()).create();
-    pod.setStatus(
-        new io.fabric8.kubernetes.api.model.PodStatusBuilder()
-            .withPhase("Pending")
-            .withContainerStatuses(
-                new ContainerStatusBuilder()
-                    .withName("app")
-                    .withImage(image)
-                    .withImageID("")
-                    .withReady(false)
-                    .withRestartCount(0)
-                    .withNewState()
-                    .withNewWaiting()
-                    .withReason("ImagePullBackOff")
-                    .endWaiting()
-                    .endState()
-                    .build())
-            .build());
-    return kube.pods().inNamespace("heal").resource(pod).updateStatus();
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.ecrsecret.drills;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ecrsecret.sandbox.NodeCluster;
 import io.ecrsecret.sandbox.RestartableKubernetesPeer;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
@@ -36,6 +37,9 @@ class ApiServerRestartDrillIT {
     var fanOut = new FanOut("restart-drill", 300);
     int namespaces = fanOut.count();
     try (var cluster = RestartableKubernetesPeer.start(ROOT.resolve("target/restart-drill"));
+        var controllers =
+            NodeCluster.startControllers(
+                cluster, ROOT.resolve("target/restart-drill/controllers"));
         KubernetesClient kube = cluster.adminClient()) {
       TestCluster.installCrds(kube, false);
       fanOut.create(kube, sandbox);

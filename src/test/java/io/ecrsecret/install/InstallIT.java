@@ -12,11 +12,11 @@ import io.ecrsecret.operator.api.EcrPullSecret;
 import io.ecrsecret.operator.api.NamespaceSelectorSpec;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
+import io.ecrsecret.testing.TestCluster;
 import io.ecrsecret.testing.TestOperatorConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Files;
@@ -364,14 +364,6 @@ class InstallIT {
     admin
         .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
         .serverSideApply();
-    admin
-        .resource(
-            new ServiceAccountBuilder()
-                .withNewMetadata()
-                .withName("default")
-                .withNamespace(name)
-                .endMetadata()
-                .build())
-        .serverSideApply();
+    TestCluster.awaitDefaultServiceAccount(admin, name);
   }
 }

@@ -25,7 +25,22 @@ final class Manifests {
     return load(kube, Files.readString(Path.of(path)));
   }
 
+  /**
+   * Applies the items with their workloads at rest: Deployments at zero replicas, so that on the
+   * sandbox's node nothing runs the placeholder image; tests of what the manifests grant need no
+   * pod. {@link #applyAndRun} runs them.
+   */
   static void apply(KubernetesClient kube, List<HasMetadata> items) {
+    for (HasMetadata item : items) {
+      if (item instanceof Deployment deployment) {
+        deployment.getSpec().setReplicas(0);
+      }
+    }
+    applyAndRun(kube, items);
+  }
+
+  /** Applies the items as they are. */
+  static void applyAndRun(KubernetesClient kube, List<HasMetadata> items) {
     for (HasMetadata item : items) {
       if (item.getMetadata().getNamespace() != null
           && kube.namespaces().withName(item.getMetadata().getNamespace()).get() == null) {

@@ -7,14 +7,13 @@ import io.ecrsecret.operator.api.ClusterEcrPullSecret;
 import io.ecrsecret.operator.api.ClusterPullSecretSpec;
 import io.ecrsecret.operator.api.EcrPullSecret;
 import io.ecrsecret.operator.api.NamespaceSelectorSpec;
-import io.ecrsecret.sandbox.NodeCluster;
+import io.ecrsecret.sandbox.KubernetesCluster;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
 import io.ecrsecret.testing.Pods;
 import io.ecrsecret.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -32,31 +31,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SandboxExtension.class)
 class OperatorPodsIT {
 
-  private static NodeCluster cluster;
+  private static KubernetesCluster cluster;
   private static KubernetesClient kube;
   private static String image;
   private static String registry;
 
   @BeforeAll
-  static void startNode(Sandbox sandbox) throws Exception {
-    image = sandbox.registry().pushBusybox();
+  static void connect(Sandbox sandbox) throws Exception {
+    image = sandbox.image();
     registry = sandbox.registry().ecrHost();
-    cluster =
-        NodeCluster.start(
-            Path.of("."),
-            Path.of("target/node-cluster-operator").toAbsolutePath(),
-            sandbox.registry());
+    cluster = sandbox.kubernetes();
     kube = cluster.adminClient();
     TestCluster.installCrds(kube, true);
   }
 
   @AfterAll
-  static void stopNode() {
+  static void disconnect() {
     if (kube != null) {
       kube.close();
-    }
-    if (cluster != null) {
-      cluster.close();
     }
   }
 

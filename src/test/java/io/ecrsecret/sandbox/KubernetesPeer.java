@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * A real kube-apiserver and etcd, started by fabric8 kube-api-test from the binaries that {@code
  * scripts/k8s-binaries} provides (never downloaded from here: offline mode).
  */
-public final class KubernetesPeer implements AutoCloseable {
+public final class KubernetesPeer implements KubernetesCluster {
 
   private final KubeAPIServer server;
   private final Path kubeconfig;
@@ -47,7 +47,7 @@ public final class KubernetesPeer implements AutoCloseable {
         .build();
   }
 
-  /** The key kube-api-test's API server signs service-account tokens with. */
+  @Override
   public Path serviceAccountSigningKey() {
     return Path.of(config().getKubeAPITestDir(), "apiserver.key");
   }
@@ -73,23 +73,24 @@ public final class KubernetesPeer implements AutoCloseable {
     }
   }
 
-  /** The kubeconfig file of a cluster administrator (client certificate in system:masters). */
+  @Override
   public Path kubeconfig() {
     return kubeconfig;
   }
 
+  @Override
   public String kubeconfigYaml() {
     return server.getKubeConfigYaml();
   }
 
-  /** A client with cluster-admin rights. */
+  @Override
   public KubernetesClient adminClient() {
     return new KubernetesClientBuilder()
         .withConfig(Config.fromKubeconfig(kubeconfigYaml()))
         .build();
   }
 
-  /** A client that acts as the given user, e.g. {@code system:serviceaccount:ns:name}. */
+  @Override
   public KubernetesClient clientImpersonating(String user, String... groups) {
     Config config = Config.fromKubeconfig(kubeconfigYaml());
     config.setImpersonateUsername(user);

@@ -27,7 +27,7 @@ import java.util.Map;
  * can leave it. {@link #close()} stops everything and leaves no process, mount, cgroup or changed
  * sysctl behind.
  */
-public final class NodeCluster implements AutoCloseable {
+public final class NodeCluster implements KubernetesCluster {
 
   public static final String NODE = "sandbox-node";
 
@@ -91,12 +91,29 @@ public final class NodeCluster implements AutoCloseable {
     }
   }
 
+  @Override
   public Path kubeconfig() {
     return kube.kubeconfig();
   }
 
+  @Override
+  public String kubeconfigYaml() {
+    return kube.kubeconfigYaml();
+  }
+
+  @Override
   public KubernetesClient adminClient() {
     return kube.adminClient();
+  }
+
+  @Override
+  public KubernetesClient clientImpersonating(String user, String... groups) {
+    return kube.clientImpersonating(user, groups);
+  }
+
+  @Override
+  public Path serviceAccountSigningKey() {
+    return kube.apiServerKey();
   }
 
   /** The API server's port on 127.0.0.1, for a hostNetwork pod's in-cluster configuration. */
@@ -113,13 +130,22 @@ public final class NodeCluster implements AutoCloseable {
     }
   }
 
+  /** containerd's log, where a lookup of a registry host would show. */
+  public Path containerdLog() {
+    return state.resolve("containerd.log");
+  }
+
   /** containerd's socket, for {@code ctr -a SOCKET -n k8s.io ...}. */
   public Path containerdSocket() {
     return containerdSocket;
   }
 
   private Path binary(String name) {
-    Path binary = kube.binariesDirectory().resolve(name);
+    return binary(kube.binariesDirectory(), name);
+  }
+
+  private static Path binary(Path binaries, String name) {
+    Path binary = binaries.resolve(name);
     if (!Files.isExecutable(binary)) {
       throw new IllegalStateException(
           "no " + binary + ": run scripts/setup (it runs scripts/k8s-binaries --node)");
@@ -128,12 +154,33 @@ public final class NodeCluster implements AutoCloseable {
   }
 
   private void startControlPlane() {
+    processes.addAll(controllers(kube, state));
+  }
+
+  /**
+   * kube-controller-manager and kube-scheduler for an API server: default service accounts, the
+   * garbage collector, the namespace controller, Deployments that make pods. Their kubeconfig stays
+   * valid across the API server's restarts. The processes log into {@code state}.
+   */
+  public static AutoCloseable startControllers(RestartableKubernetesPeer kube, Path state) {
+    try {
+      Files.createDirectories(state);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<LocalProcess> started = controllers(kube, state);
+    return () -> started.forEach(LocalProcess::close);
+  }
+
+  private static List<LocalProcess> controllers(RestartableKubernetesPeer kube, Path state) {
+    Path binaries = kube.binariesDirectory();
     String kubeconfig = kube.kubeconfig().toString();
-    processes.add(
+    var started = new ArrayList<LocalProcess>();
+    started.add(
         LocalProcess.start(
             "kube-controller-manager",
             List.of(
-                binary("kube-controller-manager").toString(),
+                binary(binaries, "kube-controller-manager").toString(),
                 "--kubeconfig=" + kubeconfig,
                 "--authentication-kubeconfig=" + kubeconfig,
                 "--authorization-kubeconfig=" + kubeconfig,
@@ -147,11 +194,11 @@ public final class NodeCluster implements AutoCloseable {
                 "--controllers=*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-route"),
             Map.of(),
             state.resolve("kube-controller-manager.log")));
-    processes.add(
+    started.add(
         LocalProcess.start(
             "kube-scheduler",
             List.of(
-                binary("kube-scheduler").toString(),
+                binary(binaries, "kube-scheduler").toString(),
                 "--kubeconfig=" + kubeconfig,
                 "--authentication-kubeconfig=" + kubeconfig,
                 "--authorization-kubeconfig=" + kubeconfig,
@@ -160,6 +207,7 @@ public final class NodeCluster implements AutoCloseable {
                 "--leader-elect=false"),
             Map.of(),
             state.resolve("kube-scheduler.log")));
+    return started;
   }
 
   private void startContainerd(Path projectRoot, RegistryPeer registry) throws IOException {
@@ -181,18 +229,23 @@ public final class NodeCluster implements AutoCloseable {
                     "dataDir": "%s"}}]}
         """
             .formatted(state.resolve("cni/ipam")));
-    // every ECR host name a pod may name resolves to the loopback registry, never to the network;
-    // with `server` alone containerd 1.6 ignores the file and resolves the real host
-    Path hosts = Files.createDirectories(state.resolve("certs.d").resolve(registry.ecrHost()));
-    Files.writeString(
-        hosts.resolve("hosts.toml"),
-        """
-        server = "http://%1$s"
+    // every registry host a pod here may name resolves to the loopback registry, never to the
+    // network: the ECR host, the shipped manifests' placeholder, the tests' chart image and Docker
+    // Hub (an image named without a host); with `server` alone containerd 1.6 ignores the file and
+    // resolves the real host
+    for (String host :
+        List.of(registry.ecrHost(), "registry.invalid", "registry.test", "docker.io")) {
+      Path hosts = Files.createDirectories(state.resolve("certs.d").resolve(host));
+      Files.writeString(
+          hosts.resolve("hosts.toml"),
+          """
+          server = "http://%1$s"
 
-        [host."http://%1$s"]
-          capabilities = ["pull", "resolve"]
-        """
-            .formatted(registry.address()));
+          [host."http://%1$s"]
+            capabilities = ["pull", "resolve"]
+          """
+              .formatted(registry.address()));
+    }
     Files.writeString(
         dir.resolve("config.toml"),
         """

@@ -165,14 +165,26 @@ public final class RestartableKubernetesPeer implements AutoCloseable {
     return kubeconfig;
   }
 
-  public KubernetesClient adminClient() {
+  public String kubeconfigYaml() {
     try {
-      return new KubernetesClientBuilder()
-          .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig)))
-          .build();
+      return Files.readString(kubeconfig);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  public KubernetesClient adminClient() {
+    return new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(kubeconfigYaml()))
+        .build();
+  }
+
+  /** A client that acts as the given user, e.g. {@code system:serviceaccount:ns:name}. */
+  public KubernetesClient clientImpersonating(String user, String... groups) {
+    Config config = Config.fromKubeconfig(kubeconfigYaml());
+    config.setImpersonateUsername(user);
+    config.setImpersonateGroups(groups);
+    return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   @Override

@@ -12,30 +12,37 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * The three real peers on loopback, used by the tests (through {@link SandboxExtension}) and by
- * people (through {@code scripts/sandbox}): a Kubernetes API server with etcd, the AWS emulator
- * behind the fault proxy, and a registry that demands the emulator's ECR credentials.
+ * The real peers on loopback, used by the tests (through {@link SandboxExtension}) and by people
+ * (through {@code scripts/sandbox}): a one-node Kubernetes cluster (or, without a node, an API
+ * server with etcd), the AWS emulator behind the fault proxy, and a registry that demands the
+ * emulator's ECR credentials and holds a small image named as ECR names it.
  */
 public final class Sandbox implements AutoCloseable {
 
-  private final KubernetesPeer kubernetes;
+  private final KubernetesCluster kubernetes;
   private final AwsPeer aws;
   private final RegistryPeer registry;
+  private final String image;
 
-  private Sandbox(KubernetesPeer kubernetes, AwsPeer aws, RegistryPeer registry) {
+  private Sandbox(KubernetesCluster kubernetes, AwsPeer aws, RegistryPeer registry, String image) {
     this.kubernetes = kubernetes;
     this.aws = aws;
     this.registry = registry;
+    this.image = image;
   }
 
-  /** Starts every peer; the API server starts while the others do. */
-  public static Sandbox start(Path projectRoot, Path stateDir) {
+  /**
+   * Starts every peer. With {@code node}, Kubernetes is a {@link NodeCluster} (pods run; needs
+   * root); without, a bare API server that starts while the others do.
+   */
+  public static Sandbox start(Path projectRoot, Path stateDir, boolean node) {
     try {
       Files.createDirectories(stateDir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    var kubernetes = CompletableFuture.supplyAsync(() -> KubernetesPeer.start(stateDir));
+    CompletableFuture<KubernetesCluster> apiServer =
+        node ? null : CompletableFuture.supplyAsync(() -> KubernetesPeer.start(stateDir));
     AwsPeer aws = null;
     RegistryPeer registry = null;
     try {
@@ -44,19 +51,48 @@ public final class Sandbox implements AutoCloseable {
       // pulls go through the AWS peer's front, which accepts each token only until its expiry
       aws.serveRegistry(registry.directAddress(), "AWS", AwsPeer.ecrPassword(AwsPeer.ACCOUNT));
       registry.frontedBy(aws.registryFront());
-      return new Sandbox(kubernetes.join(), aws, registry);
+      if (!node) {
+        return new Sandbox(apiServer.join(), aws, registry, null);
+      }
+      String image = registry.pushBusybox();
+      return new Sandbox(
+          NodeCluster.start(projectRoot, stateDir.resolve("node"), registry), aws, registry, image);
     } catch (RuntimeException e) {
       closeQuietly(registry);
       closeQuietly(aws);
-      kubernetes.thenAccept(KubernetesPeer::close);
+      if (apiServer != null) {
+        apiServer.thenAccept(KubernetesCluster::close);
+      }
       throw e instanceof CompletionException && e.getCause() instanceof RuntimeException cause
           ? cause
           : e;
     }
   }
 
-  public KubernetesPeer kubernetes() {
+  /** A node unless {@code ECR_SANDBOX_NODE=0} says otherwise. */
+  public static boolean nodeWanted() {
+    return !"0".equals(System.getenv("ECR_SANDBOX_NODE"));
+  }
+
+  public KubernetesCluster kubernetes() {
     return kubernetes;
+  }
+
+  /** The node cluster, for what only a cluster with a node can do (import an image...). */
+  public NodeCluster node() {
+    if (kubernetes instanceof NodeCluster node) {
+      return node;
+    }
+    throw new IllegalStateException("this sandbox runs without a node (ECR_SANDBOX_NODE=0)");
+  }
+
+  /**
+   * {@code ACCOUNT.dkr.ecr.REGION.amazonaws.com/sandbox/busybox:1}, in the registry; its default
+   * command keeps running. Only with a node.
+   */
+  public String image() {
+    node();
+    return image;
   }
 
   public AwsPeer aws() {
@@ -83,10 +119,13 @@ public final class Sandbox implements AutoCloseable {
     env.put("AWS_EC2_METADATA_DISABLED", "true");
     env.put("SANDBOX_REGISTRY", registry.address());
     env.put("SANDBOX_ECR_REGISTRY", registry.ecrHost());
+    if (image != null) {
+      env.put("SANDBOX_IMAGE", image);
+    }
     return env;
   }
 
-  /** Processes of the AWS peer and the registry (the API server's are children of this JVM). */
+  /** Processes of the AWS peer and the registry (the cluster's are children of this JVM). */
   List<Long> pids() {
     var pids = new ArrayList<>(aws.pids());
     pids.add(registry.pid());

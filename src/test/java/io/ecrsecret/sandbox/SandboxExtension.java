@@ -30,7 +30,7 @@ public final class SandboxExtension implements ParameterResolver {
   record Running(Sandbox sandbox) implements ExtensionContext.Store.CloseableResource {
     static Running start() {
       Path root = Path.of("").toAbsolutePath();
-      Sandbox sandbox = Sandbox.start(root, root.resolve("target/sandbox"));
+      Sandbox sandbox = Sandbox.start(root, root.resolve("target/sandbox"), Sandbox.nodeWanted());
       // What AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ... are for a process: the AWS SDK's own
       // system properties, so that code under test in this JVM reaches the sandbox by default.
       var env = sandbox.environment();

@@ -24,27 +24,16 @@ public final class SandboxMain {
     }
     Path root = Path.of(args[0]).toAbsolutePath();
     Path state = Path.of(args[1]).toAbsolutePath();
-    Sandbox sandbox = Sandbox.start(root, state);
-    // tokens that last 12 hours, as ECR's do (moto's own would say they expired in 2015)
-    sandbox.aws().tokenExpiresIn(java.time.Duration.ofHours(12));
     // a one-node cluster (kubelet, containerd, controller manager, scheduler) where this machine
     // allows it (root); ECR_SANDBOX_NODE=0 leaves it out
-    boolean withNode = !"0".equals(System.getenv("ECR_SANDBOX_NODE"));
-    NodeCluster node = null;
-    String image = null;
-    if (withNode) {
-      image = sandbox.registry().pushBusybox();
-      node = NodeCluster.start(root, state.resolve("node"), sandbox.registry());
-    }
-    NodeCluster cluster = node;
+    Sandbox sandbox = Sandbox.start(root, state, Sandbox.nodeWanted());
+    // tokens that last 12 hours, as ECR's do (moto's own would say they expired in 2015)
+    sandbox.aws().tokenExpiresIn(java.time.Duration.ofHours(12));
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  if (cluster != null) {
-                    cluster.close();
-                  }
                   sandbox.close();
                   stopped.countDown();
                 }));
@@ -54,13 +43,8 @@ public final class SandboxMain {
     Files.writeString(
         state.resolve("pids"),
         pids.stream().distinct().map(String::valueOf).collect(Collectors.joining("\n")) + "\n");
-    var environment = new java.util.LinkedHashMap<>(sandbox.environment());
-    if (cluster != null) {
-      environment.put("KUBECONFIG", cluster.kubeconfig().toString());
-      environment.put("SANDBOX_IMAGE", image);
-    }
     String exports =
-        environment.entrySet().stream()
+        sandbox.environment().entrySet().stream()
                 .map(e -> "export " + e.getKey() + "='" + e.getValue() + "'")
                 .collect(Collectors.joining("\n"))
             + "\n";

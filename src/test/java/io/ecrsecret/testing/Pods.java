@@ -2,6 +2,8 @@ package io.ecrsecret.testing;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +30,35 @@ public final class Pods {
         .endContainer()
         .endSpec()
         .build();
+  }
+
+  /** A Deployment of one such pod, labelled {@code app: NAME}. */
+  public static Deployment deployment(String ns, String name, String image) {
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(ns)
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(1)
+        .withNewSelector()
+        .addToMatchLabels("app", name)
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .addToLabels("app", name)
+        .endMetadata()
+        .withSpec(of(ns, name, image).getSpec())
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /** The pods of a Deployment made by {@link #deployment}, not being deleted. */
+  public static java.util.List<Pod> ofApp(KubernetesClient kube, String ns, String app) {
+    return kube.pods().inNamespace(ns).withLabel("app", app).list().getItems().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .toList();
   }
 
   public static boolean running(Pod p) {

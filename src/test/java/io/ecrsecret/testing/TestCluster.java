@@ -1,13 +1,16 @@
 package io.ecrsecret.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,8 +68,8 @@ public final class TestCluster {
   }
 
   /**
-   * A namespace with its default service account: on a cluster with a controller manager (the
-   * sandbox's node cluster) the one it makes, otherwise made here as it would.
+   * A namespace, returned once the controller manager has made its {@code default} service account,
+   * as a real cluster does within a second.
    */
   public static void namespace(KubernetesClient kube, String name, Map<String, String> labels) {
     kube.resource(
@@ -77,19 +80,16 @@ public final class TestCluster {
                 .endMetadata()
                 .build())
         .create();
-    try {
-      kube.resource(
-              new ServiceAccountBuilder()
-                  .withNewMetadata()
-                  .withName("default")
-                  .withNamespace(name)
-                  .endMetadata()
-                  .build())
-          .create();
-    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e; // 409: the controller manager made it first
-      }
-    }
+    awaitDefaultServiceAccount(kube, name);
+  }
+
+  /** Waits until the controller manager has made the namespace's {@code default} account. */
+  public static ServiceAccount awaitDefaultServiceAccount(KubernetesClient kube, String namespace) {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> kube.serviceAccounts().inNamespace(namespace).withName("default").get(),
+            sa -> sa != null);
   }
 }
