@@ -400,9 +400,15 @@ def check_web_identity(state, body):
                 or "sts:AssumeRoleWithWebIdentity" not in actions:
             continue
         wanted = statement.get("Condition", {}).get("StringEquals", {})
-        if wanted.get(issuer + ":sub", claims.get("sub")) != claims.get("sub"):
+
+        def values(key):  # a StringEquals value is one string or a list of them (any matches)
+            value = wanted.get(key)
+            return None if value is None else value if isinstance(value, list) else [value]
+        subjects = values(issuer + ":sub")
+        if subjects is not None and claims.get("sub") not in subjects:
             continue
-        if wanted.get(issuer + ":aud") is not None and wanted[issuer + ":aud"] not in audiences:
+        allowed = values(issuer + ":aud")
+        if allowed is not None and not set(allowed) & set(audiences):
             continue
         return None
     return (f"the trust policy of {role_arn} does not admit sub {claims.get('sub')} "

@@ -53,6 +53,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   resources: [serviceaccounts]
   verbs: [get, list, watch, update, patch]
 - apiGroups: [""]
+  resources: [pods]
+  verbs: [list, delete]
+- apiGroups: [""]
   resources: [events]
   verbs: [create]
 {{- end }}

@@ -17,10 +17,12 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.AuthorizationData;
@@ -222,6 +224,16 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
               ? AwsSessionCredentials.create(
                   keys.accessKeyId(), keys.secretAccessKey(), keys.sessionToken().get())
               : AwsBasicCredentials.create(keys.accessKeyId(), keys.secretAccessKey()));
+    }
+    if (base instanceof AwsIdentity.ProfileFile file) {
+      return ProfileCredentialsProvider.builder()
+          .profileFile(
+              ProfileFile.builder()
+                  .content(file.content())
+                  .type(ProfileFile.Type.CREDENTIALS)
+                  .build())
+          .profileName("default")
+          .build();
     }
     return DefaultCredentialsProvider.builder().build();
   }

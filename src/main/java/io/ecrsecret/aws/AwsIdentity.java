@@ -32,7 +32,7 @@ public record AwsIdentity(Base base, List<RoleHop> roles) {
   }
 
   /** Where the first credentials come from. */
-  public sealed interface Base permits DefaultChain, StaticKeys {}
+  public sealed interface Base permits DefaultChain, StaticKeys, ProfileFile {}
 
   /** The AWS SDK's default credential provider chain. */
   public record DefaultChain() implements Base {}
@@ -70,6 +70,34 @@ public record AwsIdentity(Base base, List<RoleHop> roles) {
           + io.ecrsecret.core.DisplayText.clean(accessKeyId, io.ecrsecret.core.DisplayText.VALUE)
           + " from "
           + source;
+    }
+  }
+
+  /**
+   * An AWS shared credentials file, as rh-mobb's operator read it from its {@code
+   * aws-ecr-cloud-credentials} Secret: profile {@code default}, read by the AWS SDK's own profile
+   * support (static keys; {@code role_arn} with {@code source_profile} or {@code
+   * web_identity_token_file}). {@link #toString()} names only where it came from.
+   */
+  public record ProfileFile(String content, String source) implements Base {
+    public ProfileFile {
+      Objects.requireNonNull(content, "content");
+      Objects.requireNonNull(source, "source");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ProfileFile other && content.equals(other.content);
+    }
+
+    @Override
+    public int hashCode() {
+      return content.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "the AWS credentials file in " + source;
     }
   }
 
@@ -127,6 +155,9 @@ public record AwsIdentity(Base base, List<RoleHop> roles) {
         parts.add(k.accessKeyId());
         parts.add(k.secretAccessKey());
         parts.add(k.sessionToken().orElse(""));
+      } else if (base instanceof ProfileFile f) {
+        parts.add("profile-file");
+        parts.add(f.content());
       } else {
         parts.add("default");
       }
@@ -141,7 +172,10 @@ public record AwsIdentity(Base base, List<RoleHop> roles) {
         sha.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
         sha.update(bytes);
       }
-      String who = base instanceof StaticKeys k ? "static:" + k.accessKeyId() : "default";
+      String who =
+          base instanceof StaticKeys k
+              ? "static:" + k.accessKeyId()
+              : base instanceof ProfileFile ? "profile-file" : "default";
       return who + ":" + java.util.HexFormat.of().formatHex(sha.digest());
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK has no SHA-256", e);
@@ -150,7 +184,8 @@ public record AwsIdentity(Base base, List<RoleHop> roles) {
 
   /** For messages: "the default AWS credential chain, then role arn:...". Never holds a secret. */
   public String describe() {
-    String first = base instanceof StaticKeys k ? k.toString() : "the default AWS credential chain";
+    String first =
+        base instanceof DefaultChain ? "the default AWS credential chain" : base.toString();
     return roles.isEmpty()
         ? first
         : first

@@ -70,9 +70,15 @@ final class IamPolicyCommand implements Callable<Integer> {
   @Option(
       names = "--service-account",
       paramLabel = "NAME",
+      split = ",",
       defaultValue = "ecr-secret-operator",
-      description = "The service account that assumes the role (default: ${DEFAULT-VALUE}).")
-  String serviceAccount;
+      description =
+          "The service account that assumes the role (default: ${DEFAULT-VALUE}). Several,"
+              + " comma-separated, are each admitted: while switching from rh-mobb's operator,"
+              + " ecr-secret-operator,"
+              + IamPolicies.RH_MOBB_SERVICE_ACCOUNT
+              + " keeps both working.")
+  List<String> serviceAccounts;
 
   @Option(
       names = "--audience",
@@ -156,7 +162,7 @@ final class IamPolicyCommand implements Callable<Integer> {
     if (oidcProvider != null) {
       trust =
           IamPolicies.trustPolicy(
-              oidcProvider, account(), partition, namespace, serviceAccount, audience);
+              oidcProvider, account(), partition, namespace, serviceAccounts, audience);
     } else if (podIdentity) {
       trust = IamPolicies.podIdentityTrustPolicy();
     } else if (assumeRole) {

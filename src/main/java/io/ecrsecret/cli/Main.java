@@ -3,6 +3,7 @@ package io.ecrsecret.cli;
 import io.ecrsecret.aws.AwsAccessException;
 import io.ecrsecret.core.DisplayText;
 import io.ecrsecret.kube.AwsKeysSecretReader;
+import io.ecrsecret.operator.EcrSecretOperator;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -156,7 +157,8 @@ public final class Main implements Runnable {
     }
     if (e instanceof AwsAccessException
         || e instanceof AwsKeysSecretReader.UnusableKeysException
-        || e instanceof KubeConnection.KubeconfigException) {
+        || e instanceof KubeConnection.KubeconfigException
+        || e instanceof EcrSecretOperator.NoCrdInstalledException) {
       err.printf("error: %s%n", e.getMessage());
     } else if (e instanceof KubernetesClientException k) {
       String status =

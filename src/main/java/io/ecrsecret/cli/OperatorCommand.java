@@ -104,6 +104,17 @@ final class OperatorCommand implements Callable<Integer> {
   boolean compat;
 
   @Option(
+      names = "--compat-credentials-secret",
+      paramLabel = "NAME",
+      description =
+          "rh-mobb's kinds use the AWS credentials in this Secret of the operator's namespace, as"
+              + " rh-mobb's operator did: key 'credentials', an AWS shared credentials file"
+              + " (profile default; static keys, or role_arn with web_identity_token_file or"
+              + " source_profile). rh-mobb's name for it: aws-ecr-cloud-credentials. Default:"
+              + " none (the operator's own identity).")
+  String compatCredentialsSecret;
+
+  @Option(
       names = "--max-reconcile-interval",
       paramLabel = "DURATION",
       defaultValue = "1h",
@@ -122,21 +133,21 @@ final class OperatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    var config =
-        new OperatorConfig(
-            watchNamespaces,
-            metricsPort,
-            healthPort,
-            leaderElection,
-            leaseName,
-            Optional.ofNullable(leaseNamespace),
-            allowedRoleArns,
-            defaultIdentityForNamespaced,
-            compat,
-            maxReconcileInterval,
-            Optional.ofNullable(System.getenv("POD_NAME")),
-            retryBackoff);
     var runtime = main.runtime();
+    var config =
+        OperatorConfig.builder()
+            .watchNamespaces(watchNamespaces)
+            .ports(metricsPort, healthPort)
+            .leaderElection(leaderElection)
+            .lease(leaseName, Optional.ofNullable(leaseNamespace))
+            .allowedRoleArns(allowedRoleArns)
+            .defaultIdentityForNamespaced(defaultIdentityForNamespaced)
+            .compat(compat)
+            .compatCredentialsSecret(Optional.ofNullable(compatCredentialsSecret))
+            .maxReconcileInterval(maxReconcileInterval)
+            .identity(Optional.ofNullable(runtime.environment().get("POD_NAME")))
+            .retryBackoff(retryBackoff)
+            .build();
     var client = runtime.kubernetes().get();
     var stopped = new CountDownLatch(1);
     var operator = EcrSecretOperator.start(config, client, runtime.clock(), runtime.aws());

@@ -7,6 +7,7 @@ import io.ecrsecret.core.NamespaceSelection;
 import io.ecrsecret.core.OutputFormat;
 import io.ecrsecret.core.RefreshPolicy;
 import io.ecrsecret.core.RegistryRef;
+import io.ecrsecret.kube.PullSecretWriter;
 import io.ecrsecret.refresh.PullSecretRefresher;
 import io.ecrsecret.refresh.RefreshReport;
 import io.ecrsecret.refresh.RefreshSpec;
@@ -95,24 +96,27 @@ final class RefreshCommand implements Callable<Integer> {
       paramLabel = "FORMAT",
       defaultValue = "dockerconfigjson",
       description =
-          "dockerconfigjson (an image-pull secret) or argocd-helm (an Argo CD repository secret"
-              + " for Helm charts in ECR). Default: ${DEFAULT-VALUE}.")
+          "dockerconfigjson (an image-pull secret), argocd-helm (an Argo CD repository secret"
+              + " for Helm charts in ECR) or argocd-helm-creds (an Argo CD credential template for"
+              + " every chart repository under --argocd-url). Default: ${DEFAULT-VALUE}.")
   String format;
 
   @Option(
       names = "--argocd-url",
       paramLabel = "URL",
-      description = "Repository URL for --format argocd-helm (default: the registry host).")
+      description =
+          "Repository URL (--format argocd-helm) or URL prefix (argocd-helm-creds). Default: the"
+              + " registry host.")
   String argoUrl;
 
   @Option(
       names = "--service-account",
       paramLabel = "NAME",
       split = ",",
-      defaultValue = "default",
+      defaultValue = RefreshSpec.DEFAULT_SERVICE_ACCOUNT,
       description =
           "Service accounts whose imagePullSecrets get the secret; links others made are kept."
-              + " Default: ${DEFAULT-VALUE}.")
+              + " '*' (quoted): every service account of the namespace. Default: ${DEFAULT-VALUE}.")
   List<String> serviceAccounts = new ArrayList<>();
 
   @Option(names = "--no-link", description = "Link the secret to no service account.")
@@ -155,7 +159,7 @@ final class RefreshCommand implements Callable<Integer> {
   @Option(
       names = "--refresh-margin",
       paramLabel = "DURATION",
-      defaultValue = "3h",
+      defaultValue = RefreshPolicy.DEFAULT_MARGIN_TEXT,
       converter = DurationConverter.class,
       description =
           "Refresh this long before the token expires (reported as next refresh), 1m to 11h."
@@ -170,7 +174,9 @@ final class RefreshCommand implements Callable<Integer> {
   public Integer call() {
     // what can be checked without a cluster is checked before connecting to one
     RefreshPolicy.checkedMargin(margin, "--refresh-margin");
-    serviceAccounts.forEach(RefreshSpec::checkServiceAccountName);
+    serviceAccounts.stream()
+        .filter(a -> !a.equals(RefreshSpec.ALL_SERVICE_ACCOUNTS))
+        .forEach(RefreshSpec::checkServiceAccountName);
     CliRuntime runtime = main.runtime();
     try (KubernetesClient client = runtime.kubernetes().get();
         AwsEcrTokenSource aws = new AwsEcrTokenSource(runtime.aws())) {
@@ -199,27 +205,27 @@ final class RefreshCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "no namespace chosen: pass --namespace NAME (or a glob) or --namespace-selector SELECTOR");
     }
-    return new RefreshSpec(
-        registries.stream().map(RegistryRef::parse).toList(),
-        secretName,
-        OutputFormat.parse(format),
-        Optional.ofNullable(argoUrl),
-        identity.resolve(client),
-        new NamespaceSelection(
-            namespaces.stream().map(NamespacePattern::new).toList(),
-            Optional.ofNullable(namespaceSelector),
-            excludes.stream().map(NamespacePattern::new).toList()),
-        createNamespace,
-        noLink ? List.of() : serviceAccounts,
-        parseBuilderLink(),
-        adopt,
-        dryRun,
-        restartDeployments,
-        healPullFailures,
-        "cli",
-        margin,
-        java.util.concurrent.ThreadLocalRandom.current().nextDouble(),
-        Optional.empty());
+    return RefreshSpec.builder(
+            registries.stream().map(RegistryRef::parse).toList(),
+            identity.resolve(client),
+            new NamespaceSelection(
+                namespaces.stream().map(NamespacePattern::new).toList(),
+                Optional.ofNullable(namespaceSelector),
+                excludes.stream().map(NamespacePattern::new).toList()),
+            "cli")
+        .secretName(secretName)
+        .format(OutputFormat.parse(format))
+        .argoUrl(Optional.ofNullable(argoUrl))
+        .createNamespaces(createNamespace)
+        .serviceAccounts(noLink ? List.of() : serviceAccounts)
+        .builderLink(parseBuilderLink())
+        .adoption(adopt ? PullSecretWriter.Adoption.ADOPT : PullSecretWriter.Adoption.NEVER)
+        .dryRun(dryRun)
+        .restartDeployments(restartDeployments)
+        .healing(healPullFailures ? RefreshSpec.Healing.EVERY_REFRESH : RefreshSpec.Healing.NEVER)
+        .refreshMargin(margin)
+        .jitter(java.util.concurrent.ThreadLocalRandom.current().nextDouble())
+        .build();
   }
 
   private RefreshSpec.BuilderLink parseBuilderLink() {

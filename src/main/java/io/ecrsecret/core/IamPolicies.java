@@ -64,6 +64,9 @@ public final class IamPolicies {
    * @param account the AWS account that registered the OIDC provider
    * @param audience {@code sts.amazonaws.com} on EKS, {@code openshift} on ROSA
    */
+  /** The service account rh-mobb's operator ran as (its Operator SDK default). */
+  public static final String RH_MOBB_SERVICE_ACCOUNT = "ecr-secret-operator-controller-manager";
+
   public static String trustPolicy(
       String oidcProviderUrl,
       String account,
@@ -71,6 +74,25 @@ public final class IamPolicies {
       String namespace,
       String serviceAccount,
       String audience) {
+    return trustPolicy(
+        oidcProviderUrl, account, partition, namespace, List.of(serviceAccount), audience);
+  }
+
+  /**
+   * As {@link #trustPolicy(String, String, String, String, String, String)}, for any of several
+   * service accounts of the namespace (for example the name rh-mobb's operator used, {@value
+   * #RH_MOBB_SERVICE_ACCOUNT}, beside ours, during a switch).
+   */
+  public static String trustPolicy(
+      String oidcProviderUrl,
+      String account,
+      String partition,
+      String namespace,
+      List<String> serviceAccounts,
+      String audience) {
+    if (serviceAccounts.isEmpty()) {
+      throw new IllegalArgumentException("name at least one service account");
+    }
     String issuer = oidcProviderUrl.trim().replaceFirst("^https://", "").replaceAll("/+$", "");
     if (issuer.isEmpty() || issuer.contains("://") || issuer.contains(" ")) {
       throw new IllegalArgumentException(
@@ -80,7 +102,12 @@ public final class IamPolicies {
       throw new IllegalArgumentException("'" + account + "' is not a 12-digit AWS account ID");
     }
     var condition = new LinkedHashMap<String, Object>();
-    condition.put(issuer + ":sub", "system:serviceaccount:" + namespace + ":" + serviceAccount);
+    var subjects =
+        serviceAccounts.stream()
+            .map(sa -> "system:serviceaccount:" + namespace + ":" + sa)
+            .distinct()
+            .toList();
+    condition.put(issuer + ":sub", subjects.size() == 1 ? subjects.get(0) : subjects);
     condition.put(issuer + ":aud", audience);
     var statement = new LinkedHashMap<String, Object>();
     statement.put("Effect", "Allow");

@@ -7,7 +7,12 @@ public enum OutputFormat {
   /** A {@code kubernetes.io/dockerconfigjson} image-pull secret (the default). */
   DOCKERCONFIGJSON("dockerconfigjson"),
   /** An Argo CD repository secret for Helm charts in ECR as OCI artifacts. */
-  ARGOCD_HELM("argocd-helm");
+  ARGOCD_HELM("argocd-helm"),
+  /**
+   * An Argo CD credential template ({@code repo-creds}): one secret for every Helm chart whose
+   * repository URL starts with its URL prefix.
+   */
+  ARGOCD_HELM_CREDS("argocd-helm-creds");
 
   private final String label;
 
@@ -19,6 +24,11 @@ public enum OutputFormat {
     return label;
   }
 
+  /** Whether the secret is for Argo CD (one repository or URL prefix). */
+  public boolean isArgoCd() {
+    return this != DOCKERCONFIGJSON;
+  }
+
   public static OutputFormat parse(String text) {
     String value = text.trim().toLowerCase(Locale.ROOT);
     for (OutputFormat f : values()) {
@@ -27,7 +37,9 @@ public enum OutputFormat {
       }
     }
     throw new IllegalArgumentException(
-        "unknown output format '" + text + "'; expected dockerconfigjson or argocd-helm");
+        "unknown output format '"
+            + text
+            + "'; expected dockerconfigjson, argocd-helm or argocd-helm-creds");
   }
 
   @Override

@@ -24,8 +24,18 @@ import java.util.function.DoubleSupplier;
 public record RefreshPolicy(
     Duration margin, double jitter, Duration minimumInterval, Duration assumedValidity) {
 
+  /**
+   * The default margin as users write it (CLI option default, CRD default): a compile-time
+   * constant, so that annotations can take it.
+   */
+  public static final String DEFAULT_MARGIN_TEXT = "3h";
+
   public static final RefreshPolicy DEFAULT =
-      new RefreshPolicy(Duration.ofHours(3), 0.1, Duration.ofMinutes(1), Duration.ofHours(12));
+      new RefreshPolicy(
+          DurationText.parse(DEFAULT_MARGIN_TEXT),
+          0.1,
+          Duration.ofMinutes(1),
+          Duration.ofHours(12));
 
   public RefreshPolicy {
     Objects.requireNonNull(margin, "margin");

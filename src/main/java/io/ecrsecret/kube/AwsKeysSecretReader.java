@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads static AWS keys from a Kubernetes Secret (seed 004's {@code ecr-creds-rotator-secret}, seed
- * 003's IAM-user mode). Accepted keys: {@code AWS_ACCESS_KEY_ID} / {@code aws_access_key_id},
- * {@code AWS_SECRET_ACCESS_KEY} / {@code aws_secret_access_key}, and optionally {@code
- * AWS_SESSION_TOKEN} / {@code aws_session_token}. Messages never hold a value.
+ * Reads AWS credentials from a Kubernetes Secret: static keys (as a CronJob with static keys keeps
+ * them, or rh-mobb's IAM-user mode), or an AWS shared credentials file (rh-mobb's {@code
+ * aws-ecr-cloud-credentials}). Accepted keys: {@code AWS_ACCESS_KEY_ID} / {@code
+ * aws_access_key_id}, {@code AWS_SECRET_ACCESS_KEY} / {@code aws_secret_access_key}, and optionally
+ * {@code AWS_SESSION_TOKEN} / {@code aws_session_token}. Messages never hold a value.
  */
 public final class AwsKeysSecretReader {
 
@@ -66,6 +67,40 @@ public final class AwsKeysSecretReader {
     }
     return new AwsIdentity.StaticKeys(
         id, key, first(secret, "AWS_SESSION_TOKEN", "aws_session_token"), where);
+  }
+
+  /**
+   * An AWS shared credentials file from a Secret's {@code credentials} key (rh-mobb's {@code
+   * aws-ecr-cloud-credentials}), with a {@code [default]} profile.
+   */
+  public AwsIdentity.ProfileFile readCredentialsFile(String namespace, String name) {
+    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+    String where = "secret " + namespace + "/" + name;
+    if (secret == null) {
+      throw new UnusableKeysException(
+          "AWS credentials "
+              + where
+              + " does not exist; create it with the key 'credentials' holding an AWS shared"
+              + " credentials file (a [default] profile), as rh-mobb's operator documents");
+    }
+    String file = PullSecretWriter.decoded(secret, "credentials").orElse(null);
+    if (file == null || file.isBlank()) {
+      throw new UnusableKeysException(
+          "AWS credentials "
+              + where
+              + " lacks the key 'credentials' (it has: "
+              + (secret.getData() == null
+                  ? List.of()
+                  : secret.getData().keySet().stream().sorted().toList())
+              + ")");
+    }
+    if (file.lines().map(String::trim).noneMatch(l -> l.matches("\\[\\s*default\\s*]"))) {
+      throw new UnusableKeysException(
+          "AWS credentials "
+              + where
+              + ": the file in key 'credentials' has no [default] profile, the one that is used");
+    }
+    return new AwsIdentity.ProfileFile(file, where);
   }
 
   /** What AWS documents for an access key id: 16 to 128 word characters. */

@@ -35,6 +35,9 @@ public interface ClusterState {
   /** A service account with its links, trimmed; empty if it does not exist. */
   Optional<ServiceAccount> serviceAccount(String namespace, String name);
 
+  /** The names of every service account of a namespace. */
+  List<String> serviceAccountNames(String namespace);
+
   /**
    * Before a refresh of these namespaces: a state that reads on demand may list what it will be
    * asked about at once, where that is cheaper than a read per namespace.

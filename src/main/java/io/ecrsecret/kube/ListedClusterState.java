@@ -69,6 +69,9 @@ public final class ListedClusterState implements ClusterState {
       managed.forEach((k, s) -> secrets.put(k, TrimmedObjects.secret(s)));
       secretsListed = true;
       for (String name : serviceAccountNames) {
+        if (name.equals("*")) {
+          continue; // every account of a namespace: listed there when it is served
+        }
         pages(
             options ->
                 client
@@ -156,6 +159,19 @@ public final class ListedClusterState implements ClusterState {
     }
     return Optional.ofNullable(client.serviceAccounts().inNamespace(namespace).withName(name).get())
         .map(TrimmedObjects::serviceAccount);
+  }
+
+  @Override
+  public List<String> serviceAccountNames(String namespace) {
+    var names = new java.util.ArrayList<String>();
+    pages(
+        options -> client.serviceAccounts().inNamespace(namespace).list(options),
+        sa -> {
+          names.add(sa.getMetadata().getName());
+          serviceAccounts.putIfAbsent(
+              key(namespace, sa.getMetadata().getName()), TrimmedObjects.serviceAccount(sa));
+        });
+    return names;
   }
 
   @Override

@@ -40,7 +40,13 @@ public final class ManagedSecretRemover {
     String name = cached.getMetadata().getName();
     // only the accounts the owner links: a link someone else made to the same secret stays
     for (String account : linkedAccounts) {
-      linker.unlink(ns, account, name, state);
+      if (account.equals("*")) {
+        for (String each : state.serviceAccountNames(ns)) {
+          linker.unlink(ns, each, name, state);
+        }
+      } else {
+        linker.unlink(ns, account, name, state);
+      }
     }
     if (!"true".equals(ManagedMarkers.annotation(cached, ManagedMarkers.ADOPTED))) {
       client.secrets().inNamespace(ns).withName(name).delete();
@@ -97,6 +103,47 @@ public final class ManagedSecretRemover {
     return record.isPresent()
         ? "released (adopted: given back as it was before)"
         : "released (adopted: our entries removed, the rest kept)";
+  }
+
+  /**
+   * Lets a secret of ours go, as its owner's {@code Retain} policy asks: it stays with its data and
+   * its links, without our labels, annotations, adoption record and our owner reference, so that
+   * nothing manages it any more (another resource may adopt it). Read once, right before the write.
+   */
+  public String retain(Secret cached, String ownerUid) {
+    String ns = cached.getMetadata().getNamespace();
+    String name = cached.getMetadata().getName();
+    Secret secret = client.secrets().inNamespace(ns).withName(name).get();
+    if (secret == null) {
+      return "already gone";
+    }
+    var labels = new TreeMap<>(nonNull(secret.getMetadata().getLabels()));
+    labels.remove(ManagedMarkers.MANAGED_BY_LABEL);
+    labels.remove(ManagedMarkers.OWNER_KIND_LABEL);
+    var annotations = new TreeMap<>(nonNull(secret.getMetadata().getAnnotations()));
+    annotations.keySet().removeIf(k -> k.startsWith(ManagedMarkers.PREFIX));
+    var data = new HashMap<>(nonNull(secret.getData()));
+    data.remove(AdoptionRecord.KEY);
+    var owners =
+        secret.getMetadata().getOwnerReferences() == null
+            ? List.<io.fabric8.kubernetes.api.model.OwnerReference>of()
+            : secret.getMetadata().getOwnerReferences().stream()
+                .filter(r -> !r.getUid().equals(ownerUid))
+                .toList();
+    client
+        .secrets()
+        .inNamespace(ns)
+        .resource(
+            new SecretBuilder(secret)
+                .editMetadata()
+                .withLabels(labels)
+                .withAnnotations(annotations)
+                .withOwnerReferences(owners)
+                .endMetadata()
+                .withData(data)
+                .build())
+        .update();
+    return "retained (no longer managed; its links stay)";
   }
 
   private static Map<String, String> nonNull(Map<String, String> map) {

@@ -30,6 +30,19 @@ import java.util.TreeMap;
  */
 public final class PullSecretWriter {
 
+  /** A secret of that name exists and nothing manages it. */
+  public enum Adoption {
+    /** leave it, and say so */
+    NEVER,
+    /** take it over, keeping its entries for other registries; give it back as it was on release */
+    ADOPT,
+    /**
+     * make it ours, as if we had made it, when it has the type we write and no other controller:
+     * what a replaced operator (rh-mobb's) left
+     */
+    TAKE_OVER
+  }
+
   /** What happened to a secret. */
   public enum Result {
     CREATED,
@@ -37,8 +50,15 @@ public final class PullSecretWriter {
     UNCHANGED
   }
 
-  /** The outcome, with the secret's UID (empty on a dry run that would create it). */
-  public record Written(Result result, String uid) {}
+  /**
+   * The outcome, with the secret's UID (empty on a dry run that would create it); {@code adopted}
+   * when this write took over a secret that nothing managed.
+   */
+  public record Written(Result result, String uid, boolean adopted) {
+    Written(Result result, String uid) {
+      this(result, uid, false);
+    }
+  }
 
   private static final int ATTEMPTS = 5;
 
@@ -55,7 +75,7 @@ public final class PullSecretWriter {
    * made, one holding entries of others, a type to check) is read first and merged into.
    *
    * @param owner what keeps the secret ({@code cli}, or a custom resource), recorded on it
-   * @param adopt take over a secret that exists and is not marked as managed
+   * @param adoption what to do with a secret that exists and is not marked as managed
    * @param dryRun decide everything, write nothing
    * @throws SecretConflictException if the secret cannot be written without losing something
    */
@@ -64,7 +84,7 @@ public final class PullSecretWriter {
       String name,
       SecretContent content,
       String owner,
-      boolean adopt,
+      Adoption adoption,
       boolean dryRun,
       ClusterState state) {
     Map<String, String> fresh = encode(content.data(Optional.empty()));
@@ -87,7 +107,7 @@ public final class PullSecretWriter {
       }
       // it exists after all (not ours), or changed since the state saw it: read it and decide
     }
-    return readAndApply(namespace, name, content, owner, adopt, dryRun, contentDigest, state);
+    return readAndApply(namespace, name, content, owner, adoption, dryRun, contentDigest, state);
   }
 
   /** Whether a secret of ours holds what we would write now, untouched since we wrote it. */
@@ -106,7 +126,8 @@ public final class PullSecretWriter {
             .allMatch(e -> e.getValue().equals(annotations.get(e.getKey())))
         && ownLabels(content, owner).entrySet().stream()
             .allMatch(e -> e.getValue().equals(labels.get(e.getKey())))
-        && owners(cached, content, true).equals(nonNull(cached.getMetadata().getOwnerReferences()));
+        && owners(cached, content, owner, true)
+            .equals(nonNull(cached.getMetadata().getOwnerReferences()));
   }
 
   /**
@@ -161,7 +182,7 @@ public final class PullSecretWriter {
     annotations.put(ManagedMarkers.CONTENT_DIGEST, contentDigest);
     annotations.put(ManagedMarkers.DATA_DIGEST, contentDigest);
     metadata.put("annotations", annotations);
-    List<OwnerReference> owners = owners(cached, content, true);
+    List<OwnerReference> owners = owners(cached, content, owner, true);
     if (!owners.equals(nonNull(cached.getMetadata().getOwnerReferences()))) {
       metadata.put("ownerReferences", owners);
     }
@@ -186,7 +207,7 @@ public final class PullSecretWriter {
       String name,
       SecretContent content,
       String owner,
-      boolean adopt,
+      Adoption adoption,
       boolean dryRun,
       String contentDigest,
       ClusterState state) {
@@ -203,7 +224,7 @@ public final class PullSecretWriter {
                 contentDigest,
                 dryRun,
                 state)
-            : update(existing, content, owner, adopt, dryRun, contentDigest, state);
+            : update(existing, content, owner, adoption, dryRun, contentDigest, state);
       } catch (KubernetesClientException e) {
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == ATTEMPTS) {
           throw e;
@@ -249,7 +270,7 @@ public final class PullSecretWriter {
       Secret existing,
       SecretContent content,
       String owner,
-      boolean adopt,
+      Adoption adoption,
       boolean dryRun,
       String contentDigest,
       ClusterState state) {
@@ -257,7 +278,7 @@ public final class PullSecretWriter {
     String currentOwner = ManagedMarkers.annotation(existing, ManagedMarkers.OWNER);
     boolean ours = owner.equals(currentOwner);
     boolean managed = ManagedMarkers.isManaged(existing) || currentOwner != null;
-    if (!managed && !adopt) {
+    if (!managed && adoption == Adoption.NEVER) {
       throw new SecretConflictException(
           "SecretNotManaged",
           "secret "
@@ -292,6 +313,26 @@ public final class PullSecretWriter {
               + content.type()
               + "; a secret's type cannot change in place. Delete it or choose another secret name");
     }
+    boolean takeOver = !managed && adoption == Adoption.TAKE_OVER;
+    if (takeOver) {
+      Optional<OwnerReference> controller =
+          nonNull(existing.getMetadata().getOwnerReferences()).stream()
+              .filter(r -> Boolean.TRUE.equals(r.getController()))
+              .filter(r -> !refersTo(r, owner))
+              .findFirst();
+      if (controller.isPresent()) {
+        throw new SecretConflictException(
+            "SecretControlledElsewhere",
+            "secret "
+                + where
+                + " is controlled by "
+                + DisplayText.clean(
+                    controller.get().getKind() + " " + controller.get().getName(),
+                    DisplayText.VALUE * 2)
+                + "; it was left as it is. Choose another secret name, or remove it from that"
+                + " controller first");
+      }
+    }
     Map<String, String> ourData = encode(content.data(Optional.of(existing)));
     Set<String> othersKeys = new java.util.TreeSet<>(nonNull(existing.getData()).keySet());
     othersKeys.removeAll(ourData.keySet());
@@ -311,7 +352,7 @@ public final class PullSecretWriter {
     Map<String, String> labels = labels(existing.getMetadata().getLabels(), content, owner);
     Map<String, String> annotations =
         annotations(existing.getMetadata().getAnnotations(), content, owner);
-    if (!managed) {
+    if (!managed && !takeOver) {
       annotations.put(ManagedMarkers.ADOPTED, "true");
       // what was there before, so that releasing the secret gives back exactly that
       data.put(
@@ -325,7 +366,7 @@ public final class PullSecretWriter {
     }
     annotations.put(ManagedMarkers.CONTENT_DIGEST, contentDigest);
     annotations.put(ManagedMarkers.DATA_DIGEST, TrimmedObjects.digest(data));
-    List<OwnerReference> owners = owners(existing, content, managed);
+    List<OwnerReference> owners = owners(existing, content, owner, managed || takeOver);
     if (data.equals(nonNull(existing.getData()))
         && owners.equals(nonNull(existing.getMetadata().getOwnerReferences()))
         && labels.equals(nonNull(existing.getMetadata().getLabels()))
@@ -333,7 +374,7 @@ public final class PullSecretWriter {
       return new Written(Result.UNCHANGED, existing.getMetadata().getUid());
     }
     if (dryRun) {
-      return new Written(Result.UPDATED, existing.getMetadata().getUid());
+      return new Written(Result.UPDATED, existing.getMetadata().getUid(), !managed);
     }
     Secret desired =
         new SecretBuilder(existing)
@@ -353,21 +394,37 @@ public final class PullSecretWriter {
             .resource(desired)
             .update();
     state.wrote(TrimmedObjects.secret(existing), updated);
-    return new Written(Result.UPDATED, updated.getMetadata().getUid());
+    return new Written(Result.UPDATED, updated.getMetadata().getUid(), !managed);
   }
 
-  /** The secret's owner references, with ours added to one we created (never to an adopted one). */
+  /**
+   * The secret's owner references: ours as the content asks (one we created gets it, an adopted one
+   * never; a resource whose secrets are to be retained removes it), the others' as they are.
+   */
   private static List<OwnerReference> owners(
-      Secret existing, SecretContent content, boolean managed) {
-    List<OwnerReference> owners =
-        new ArrayList<>(nonNull(existing.getMetadata().getOwnerReferences()));
+      Secret existing, SecretContent content, String owner, boolean managed) {
     boolean adopted =
         !managed || "true".equals(ManagedMarkers.annotation(existing, ManagedMarkers.ADOPTED));
+    List<OwnerReference> owners = new ArrayList<>();
+    for (OwnerReference ref : nonNull(existing.getMetadata().getOwnerReferences())) {
+      boolean ours = refersTo(ref, owner);
+      boolean stillWanted =
+          content.owner().filter(o -> !adopted && o.getUid().equals(ref.getUid())).isPresent();
+      if (!ours || stillWanted) {
+        owners.add(ref);
+      }
+    }
     content
         .owner()
         .filter(ref -> !adopted && owners.stream().noneMatch(o -> ref.getUid().equals(o.getUid())))
         .ifPresent(owners::add);
     return owners;
+  }
+
+  /** Whether an owner reference names the resource that keeps the secret ({@code KIND/NS/NAME}). */
+  private static boolean refersTo(OwnerReference ref, String owner) {
+    String[] parts = owner.split("/");
+    return parts.length == 3 && parts[0].equals(ref.getKind()) && parts[2].equals(ref.getName());
   }
 
   private static Map<String, String> labels(

@@ -2,12 +2,17 @@ package io.ecrsecret.operator;
 
 import io.ecrsecret.aws.AwsClientSettings;
 import io.ecrsecret.aws.AwsEcrTokenSource;
+import io.ecrsecret.aws.AwsIdentity;
 import io.ecrsecret.aws.TokenCache;
 import io.ecrsecret.core.RefreshPolicy;
+import io.ecrsecret.kube.AwsKeysSecretReader;
 import io.ecrsecret.kube.ManagedSecretRemover;
+import io.ecrsecret.operator.api.ClusterEcrPullSecret;
+import io.ecrsecret.operator.api.EcrPullSecret;
 import io.ecrsecret.operator.compat.ArgoHelmRepoSecret;
 import io.ecrsecret.operator.compat.MobbSecret;
 import io.ecrsecret.refresh.PullSecretRefresher;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -22,10 +27,17 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,32 +45,76 @@ import org.slf4j.LoggerFactory;
  * The operator's composition root: wires the AWS token source and the shared token cache, the
  * refresher, the reconcilers, the framework (with leader election and metrics) and the HTTP
  * endpoints. Nothing else creates them.
+ *
+ * <p>It serves the kinds whose CRDs are installed, says in one line which are missing and how to
+ * install them, and looks for those every {@link #CRD_CHECK} (one discovery request): when one
+ * appears, the framework is started again with it. With none installed it does not start.
  */
 public final class EcrSecretOperator implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EcrSecretOperator.class);
   static final int RECONCILE_THREADS = 8;
 
-  private final Operator operator;
-  private final HttpEndpoints endpoints;
-  private final AwsEcrTokenSource aws;
-  private final PrometheusMeterRegistry registry;
-  private final AtomicBoolean closing;
+  /** How often the CRDs that were missing are looked for. */
+  static final Duration CRD_CHECK = Duration.ofSeconds(20);
 
-  private EcrSecretOperator(
-      Operator operator,
-      HttpEndpoints endpoints,
-      AwsEcrTokenSource aws,
-      PrometheusMeterRegistry registry,
-      AtomicBoolean closing) {
-    this.operator = operator;
-    this.endpoints = endpoints;
-    this.aws = aws;
-    this.registry = registry;
-    this.closing = closing;
+  /** No kind this operator serves has its CRD installed: there is nothing to do. */
+  public static final class NoCrdInstalledException extends RuntimeException {
+    NoCrdInstalledException(String message) {
+      super(message);
+    }
   }
 
-  /** Starts serving; returns once the informers are synced (or leadership is being sought). */
+  /** A kind the operator can serve: its CRD and how to make its reconciler. */
+  private record Kind(
+      String label, Class<? extends HasMetadata> resource, String crdFile, boolean clusterWide) {}
+
+  private final OperatorConfig config;
+  private final KubernetesClient client;
+  private final PullSecretReconciler.Services services;
+  private final AwsEcrTokenSource aws;
+  private final PrometheusMeterRegistry registry;
+  private final String identity;
+  private final String leaseNamespace;
+  private final AtomicBoolean closing = new AtomicBoolean();
+
+  /** Set while the framework is stopped to start it again with another kind. */
+  private final AtomicBoolean restarting = new AtomicBoolean();
+
+  private final ScheduledExecutorService crdCheck =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            var t = new Thread(r, "crd-check");
+            t.setDaemon(true);
+            return t;
+          });
+  private volatile Operator operator;
+  private volatile List<Kind> served = List.of();
+  private HttpEndpoints endpoints;
+
+  private EcrSecretOperator(
+      OperatorConfig config,
+      KubernetesClient client,
+      PullSecretReconciler.Services services,
+      AwsEcrTokenSource aws,
+      PrometheusMeterRegistry registry) {
+    this.config = config;
+    this.client = client;
+    this.services = services;
+    this.aws = aws;
+    this.registry = registry;
+    this.identity = config.identity().orElseGet(EcrSecretOperator::hostName);
+    this.leaseNamespace =
+        config
+            .leaseNamespace()
+            .orElseGet(() -> client.getNamespace() == null ? "default" : client.getNamespace());
+  }
+
+  /**
+   * Starts serving; returns once the informers are synced (or leadership is being sought).
+   *
+   * @throws NoCrdInstalledException if no kind it would serve has its CRD installed
+   */
   public static EcrSecretOperator start(
       OperatorConfig config, KubernetesClient client, Clock clock, AwsClientSettings awsSettings) {
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -76,40 +132,88 @@ public final class EcrSecretOperator implements AutoCloseable {
             new OperatorMetrics(registry, clock, aws::tokenRequests),
             clock,
             config);
-    String leaseNamespace =
-        config
-            .leaseNamespace()
-            .orElseGet(() -> client.getNamespace() == null ? "default" : client.getNamespace());
-    String identity = config.identity().orElseGet(EcrSecretOperator::hostName);
-    var closing = new AtomicBoolean();
-    var operator =
-        new Operator(
-            o -> {
-              o.withKubernetesClient(client)
-                  .withCloseClientOnStop(false)
-                  // reconciles are short and share one token cache: a few threads keep up with
-                  // thousands of resources, and each thread costs memory
-                  .withConcurrentReconciliationThreads(RECONCILE_THREADS)
-                  // per controller, not per resource: thousands of resources would each get
-                  // their own series (and histograms in memory); our own per-secret expiry gauge
-                  // is the one series per secret worth having
-                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
-              if (config.leaderElection()) {
-                o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(
-                        config.leaseName(),
-                        leaseNamespace,
-                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
-                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-                        identity,
-                        new LeaderCallbacks(
-                            () -> log.info("Leading as {}: reconciling", identity),
-                            () -> lostLeadership(closing, identity),
-                            leader -> log.info("Leader is {}", leader)),
-                        false));
-              }
-            });
+    var self = new EcrSecretOperator(config, client, services, aws, registry);
+    try {
+      self.begin();
+      return self;
+    } catch (RuntimeException e) {
+      self.close();
+      throw e;
+    }
+  }
+
+  private void begin() {
+    List<Kind> wanted = wantedKinds();
+    List<Kind> installed = wanted.stream().filter(k -> client.supports(k.resource())).toList();
+    List<Kind> missing = wanted.stream().filter(k -> !installed.contains(k)).toList();
+    if (installed.isEmpty()) {
+      throw new NoCrdInstalledException(
+          "no CRD of a kind this operator serves is installed ("
+              + labels(wanted)
+              + "). Install them first: kubectl apply -f "
+              + missing.stream().map(Kind::crdFile).distinct().collect(Collectors.joining(" -f "))
+              + " (or the Helm chart, which installs them)");
+    }
+    serve(installed);
+    endpoints =
+        HttpEndpoints.start(
+            config.metricsPort(),
+            config.healthPort(),
+            registry::scrape,
+            () -> restarting.get() || operator.getRuntimeInfo().isStarted(),
+            () ->
+                !restarting.get()
+                    && operator.getRuntimeInfo().isStarted()
+                    && operator.getRuntimeInfo().allEventSourcesAreHealthy());
+    log.info(
+        "Serving {} in {}; metrics on :{}/metrics, health on :{}/healthz{}",
+        labels(installed),
+        config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces(),
+        endpoints.metricsPort(),
+        endpoints.healthPort(),
+        config.leaderElection()
+            ? ", leader election as " + identity + " in " + leaseNamespace
+            : "");
+    if (!missing.isEmpty()) {
+      log.warn(
+          "Not serving {}: their CRDs are not installed (kubectl apply -f {}); served as soon as"
+              + " they are",
+          labels(missing),
+          missing.stream().map(Kind::crdFile).distinct().collect(Collectors.joining(" -f ")));
+      crdCheck.scheduleWithFixedDelay(
+          this::serveNewlyInstalled,
+          CRD_CHECK.toMillis(),
+          CRD_CHECK.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * The kinds this install serves: ours (the cluster kind only cluster-wide), rh-mobb's if asked.
+   */
+  private List<Kind> wantedKinds() {
+    var kinds = new ArrayList<Kind>();
+    kinds.add(new Kind("EcrPullSecret", EcrPullSecret.class, "deploy/crds/", false));
+    if (config.watchNamespaces().isEmpty()) {
+      // the cluster kind needs cluster-wide rights: served only by a cluster-wide install
+      kinds.add(new Kind("ClusterEcrPullSecret", ClusterEcrPullSecret.class, "deploy/crds/", true));
+    }
+    if (config.compat()) {
+      kinds.add(
+          new Kind("Secret.ecr.mobb.redhat.com", MobbSecret.class, "deploy/crds/compat/", false));
+      kinds.add(
+          new Kind(
+              "ArgoHelmRepoSecret.ecr.mobb.redhat.com",
+              ArgoHelmRepoSecret.class,
+              "deploy/crds/compat/",
+              false));
+    }
+    return kinds;
+  }
+
+  /** Starts the framework with a reconciler for each of these kinds. */
+  private void serve(List<Kind> kinds) {
+    var started = framework();
     Consumer<ControllerConfigurationOverrider<?>> namespaced =
         c -> {
           if (!config.watchNamespaces().isEmpty()) {
@@ -117,57 +221,110 @@ public final class EcrSecretOperator implements AutoCloseable {
           }
           c.withReconciliationMaxInterval(config.maxReconcileInterval());
         };
-    operator.register(new EcrPullSecretReconciler(services), c -> namespaced.accept(c));
-    var served = new ArrayList<>(List.of("EcrPullSecret"));
-    if (config.watchNamespaces().isEmpty()) {
-      // the cluster kind needs cluster-wide rights: served only by a cluster-wide install
-      operator.register(
-          new ClusterEcrPullSecretReconciler(services),
-          c ->
-              c.watchingAllNamespaces()
-                  .withReconciliationMaxInterval(config.maxReconcileInterval()));
-      served.add("ClusterEcrPullSecret");
-    }
-    if (config.compat()) {
-      if (client.supports(MobbSecret.class)) {
-        operator.register(new CompatReconcilers.Secrets(services), c -> namespaced.accept(c));
-        served.add("Secret.ecr.mobb.redhat.com");
+    // rh-mobb's kinds: the operator's own identity, or rh-mobb's credentials Secret if told so
+    var credentials = new AwsKeysSecretReader(client);
+    Function<Optional<String>, AwsIdentity> compatIdentity =
+        config
+            .compatCredentialsSecret()
+            .<Function<Optional<String>, AwsIdentity>>map(
+                name ->
+                    ns ->
+                        new AwsIdentity(
+                            credentials.readCredentialsFile(leaseNamespace, name), List.of()))
+            .orElse(ns -> services.identities().resolve(null, ns));
+    for (Kind kind : kinds) {
+      if (kind.resource() == EcrPullSecret.class) {
+        started.register(new KindReconcilers.EcrPullSecrets(services), c -> namespaced.accept(c));
+      } else if (kind.resource() == ClusterEcrPullSecret.class) {
+        started.register(
+            new KindReconcilers.ClusterEcrPullSecrets(services, config.leaseNamespace()),
+            c ->
+                c.watchingAllNamespaces()
+                    .withReconciliationMaxInterval(config.maxReconcileInterval()));
+      } else if (kind.resource() == MobbSecret.class) {
+        started.register(
+            new KindReconcilers.MobbSecrets(services, compatIdentity), c -> namespaced.accept(c));
+      } else {
+        started.register(
+            new KindReconcilers.ArgoHelmRepoSecrets(services, compatIdentity),
+            c -> namespaced.accept(c));
       }
-      if (client.supports(ArgoHelmRepoSecret.class)) {
-        operator.register(
-            new CompatReconcilers.ArgoHelmRepoSecrets(services), c -> namespaced.accept(c));
-        served.add("ArgoHelmRepoSecret.ecr.mobb.redhat.com");
-      }
     }
-    operator.start();
-    var endpoints =
-        HttpEndpoints.start(
-            config.metricsPort(),
-            config.healthPort(),
-            registry::scrape,
-            () -> operator.getRuntimeInfo().isStarted(),
-            () ->
-                operator.getRuntimeInfo().isStarted()
-                    && operator.getRuntimeInfo().allEventSourcesAreHealthy());
-    log.info(
-        "Serving {} in {}; metrics on :{}/metrics, health on :{}/healthz{}",
-        served,
-        config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces(),
-        endpoints.metricsPort(),
-        endpoints.healthPort(),
-        config.leaderElection()
-            ? ", leader election as " + identity + " in " + leaseNamespace
-            : "");
-    return new EcrSecretOperator(operator, endpoints, aws, registry, closing);
+    started.start();
+    operator = started;
+    served = List.copyOf(kinds);
+  }
+
+  /**
+   * When a CRD that was missing is installed: the framework, which cannot take a controller once
+   * started, is stopped and started again with that kind too.
+   */
+  private void serveNewlyInstalled() {
+    try {
+      List<Kind> wanted = wantedKinds();
+      List<Kind> installed = wanted.stream().filter(k -> client.supports(k.resource())).toList();
+      if (installed.size() <= served.size() || closing.get()) {
+        return;
+      }
+      var added = installed.stream().filter(k -> !served.contains(k)).toList();
+      log.info("The CRDs of {} are installed now: serving them too", labels(added));
+      restarting.set(true);
+      try {
+        operator.stop();
+        serve(installed);
+      } finally {
+        restarting.set(false);
+      }
+      if (installed.size() == wanted.size()) {
+        crdCheck.shutdown();
+      }
+    } catch (RuntimeException e) {
+      log.warn("Looking for the missing CRDs failed ({}); trying again", e.getMessage());
+    }
+  }
+
+  private Operator framework() {
+    return new Operator(
+        o -> {
+          o.withKubernetesClient(client)
+              .withCloseClientOnStop(false)
+              // reconciles are short and share one token cache: a few threads keep up with
+              // thousands of resources, and each thread costs memory
+              .withConcurrentReconciliationThreads(RECONCILE_THREADS)
+              // per controller, not per resource: thousands of resources would each get their
+              // own series (and histograms in memory); our own per-secret expiry gauge is the
+              // one series per secret worth having
+              .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+          if (config.leaderElection()) {
+            o.withLeaderElectionConfiguration(
+                new LeaderElectionConfiguration(
+                    config.leaseName(),
+                    leaseNamespace,
+                    LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                    LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                    LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                    identity,
+                    new LeaderCallbacks(
+                        () -> log.info("Leading as {}: reconciling", identity),
+                        this::lostLeadership,
+                        leader -> log.info("Leader is {}", leader)),
+                    false));
+          }
+        });
+  }
+
+  private static String labels(List<Kind> kinds) {
+    return kinds.stream().map(Kind::label).collect(Collectors.joining(", "));
   }
 
   /**
    * A replica that loses the lease while running must stop at once, so that two never write: it
-   * exits, and Kubernetes restarts it as a standby. One that is being stopped just stops.
+   * exits, and Kubernetes restarts it as a standby. One that is being stopped (or started again
+   * with a new kind) just stops.
    */
-  private static void lostLeadership(AtomicBoolean closing, String identity) {
-    if (closing.get()) {
-      log.info("Stopped leading as {}: shutting down", identity);
+  private void lostLeadership() {
+    if (closing.get() || restarting.get()) {
+      log.info("Stopped leading as {}", identity);
       return;
     }
     log.error("Lost leadership as {}; exiting so that no two replicas reconcile", identity);
@@ -198,8 +355,13 @@ public final class EcrSecretOperator implements AutoCloseable {
   @Override
   public void close() {
     closing.set(true);
-    operator.stop();
-    endpoints.close();
+    crdCheck.shutdownNow();
+    if (operator != null) {
+      operator.stop();
+    }
+    if (endpoints != null) {
+      endpoints.close();
+    }
     aws.close();
   }
 }

@@ -100,6 +100,13 @@ final class InformerClusterState implements ClusterState {
   }
 
   @Override
+  public List<String> serviceAccountNames(String namespace) {
+    return serviceAccounts
+        .map(source -> source.list(namespace).map(sa -> sa.getMetadata().getName()).toList())
+        .orElse(List.of());
+  }
+
+  @Override
   public boolean seesServiceAccountsAppear() {
     return serviceAccounts.isPresent();
   }

@@ -8,10 +8,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How the operator runs. Every field has a documented default ({@link #defaults()}); the {@code
- * operator} command sets them from its options and their environment variables.
+ * How the operator runs. Every field has a documented default, held by {@link #builder()}; the
+ * {@code operator} command sets them from its options and their environment variables.
  *
- * @param watchNamespaces namespaces whose EcrPullSecrets (and seed-003 kinds) are served; empty:
+ * @param watchNamespaces namespaces whose EcrPullSecrets (and rh-mobb's kinds) are served; empty:
  *     all, and ClusterEcrPullSecrets too (default). With a list, the operator needs only Roles in
  *     those namespaces, and does not serve the cluster-scoped kind.
  * @param metricsPort Prometheus {@code /metrics} (default 8080; 0 picks a free port)
@@ -22,8 +22,12 @@ import java.util.Optional;
  * @param allowedRoleArns role ARNs (globs) any namespaced resource may assume (default none)
  * @param defaultIdentityForNamespaced whether namespaced resources without an identity may use the
  *     operator's own (default yes)
- * @param compat serve seed 003's ecr.mobb.redhat.com kinds where their CRDs are installed (default
+ * @param compat serve rh-mobb's ecr.mobb.redhat.com kinds where their CRDs are installed (default
  *     yes)
+ * @param compatCredentialsSecret the Secret in the operator's namespace whose {@code credentials}
+ *     key (an AWS shared credentials file, profile {@code default}) rh-mobb's kinds use, as
+ *     rh-mobb's operator read {@code aws-ecr-cloud-credentials} (default: none, the operator's own
+ *     identity)
  * @param maxReconcileInterval reconcile at least this often even without events (default 1h)
  * @param identity this replica's name in the leader election (default: the host name)
  * @param retryBackoff the first wait after a known failure; doubled each time, up to 10m (default
@@ -39,6 +43,7 @@ public record OperatorConfig(
     List<String> allowedRoleArns,
     boolean defaultIdentityForNamespaced,
     boolean compat,
+    Optional<String> compatCredentialsSecret,
     Duration maxReconcileInterval,
     Optional<String> identity,
     Duration retryBackoff) {
@@ -49,6 +54,7 @@ public record OperatorConfig(
     watchNamespaces.forEach(NamespacePattern::new); // validates each name
     Objects.requireNonNull(leaseName, "leaseName");
     Objects.requireNonNull(leaseNamespace, "leaseNamespace");
+    Objects.requireNonNull(compatCredentialsSecret, "compatCredentialsSecret");
     Objects.requireNonNull(maxReconcileInterval, "maxReconcileInterval");
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(retryBackoff, "retryBackoff");
@@ -73,19 +79,104 @@ public record OperatorConfig(
     }
   }
 
-  public static OperatorConfig defaults() {
-    return new OperatorConfig(
-        List.of(),
-        8080,
-        8081,
-        true,
-        "ecr-secret-operator",
-        Optional.empty(),
-        List.of(),
-        true,
-        true,
-        Duration.ofHours(1),
-        Optional.empty(),
-        Duration.ofSeconds(15));
+  /** Every field at its default. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The fields of an {@link OperatorConfig}, each at its documented default until set. */
+  public static final class Builder {
+    private List<String> watchNamespaces = List.of();
+    private int metricsPort = 8080;
+    private int healthPort = 8081;
+    private boolean leaderElection = true;
+    private String leaseName = "ecr-secret-operator";
+    private Optional<String> leaseNamespace = Optional.empty();
+    private List<String> allowedRoleArns = List.of();
+    private boolean defaultIdentityForNamespaced = true;
+    private boolean compat = true;
+    private Optional<String> compatCredentialsSecret = Optional.empty();
+    private Duration maxReconcileInterval = Duration.ofHours(1);
+    private Optional<String> identity = Optional.empty();
+    private Duration retryBackoff = Duration.ofSeconds(15);
+
+    private Builder() {}
+
+    public Builder watchNamespaces(List<String> watchNamespaces) {
+      this.watchNamespaces = watchNamespaces;
+      return this;
+    }
+
+    public Builder ports(int metricsPort, int healthPort) {
+      this.metricsPort = metricsPort;
+      this.healthPort = healthPort;
+      return this;
+    }
+
+    public Builder leaderElection(boolean leaderElection) {
+      this.leaderElection = leaderElection;
+      return this;
+    }
+
+    public Builder lease(String leaseName, Optional<String> leaseNamespace) {
+      this.leaseName = leaseName;
+      this.leaseNamespace = leaseNamespace;
+      return this;
+    }
+
+    public Builder allowedRoleArns(List<String> allowedRoleArns) {
+      this.allowedRoleArns = allowedRoleArns;
+      return this;
+    }
+
+    public Builder defaultIdentityForNamespaced(boolean defaultIdentityForNamespaced) {
+      this.defaultIdentityForNamespaced = defaultIdentityForNamespaced;
+      return this;
+    }
+
+    public Builder compat(boolean compat) {
+      this.compat = compat;
+      return this;
+    }
+
+    public Builder compatCredentialsSecret(Optional<String> compatCredentialsSecret) {
+      this.compatCredentialsSecret = compatCredentialsSecret;
+      return this;
+    }
+
+    public Builder maxReconcileInterval(Duration maxReconcileInterval) {
+      this.maxReconcileInterval = maxReconcileInterval;
+      return this;
+    }
+
+    public Builder identity(Optional<String> identity) {
+      this.identity = identity;
+      return this;
+    }
+
+    public Builder retryBackoff(Duration retryBackoff) {
+      this.retryBackoff = retryBackoff;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the option, when a value is out of range
+     */
+    public OperatorConfig build() {
+      return new OperatorConfig(
+          watchNamespaces,
+          metricsPort,
+          healthPort,
+          leaderElection,
+          leaseName,
+          leaseNamespace,
+          allowedRoleArns,
+          defaultIdentityForNamespaced,
+          compat,
+          compatCredentialsSecret,
+          maxReconcileInterval,
+          identity,
+          retryBackoff);
+    }
   }
 }

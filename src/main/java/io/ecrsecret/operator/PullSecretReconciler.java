@@ -6,11 +6,14 @@ import io.ecrsecret.kube.AwsKeysSecretReader;
 import io.ecrsecret.kube.ManagedMarkers;
 import io.ecrsecret.kube.ManagedSecretRemover;
 import io.ecrsecret.kube.ServiceAccountLinker;
+import io.ecrsecret.operator.api.PullSecretSpec.DeletionPolicy;
 import io.ecrsecret.operator.api.PullSecretStatus;
 import io.ecrsecret.refresh.NamespaceOutcome;
 import io.ecrsecret.refresh.PullSecretRefresher;
 import io.ecrsecret.refresh.RefreshReport;
 import io.ecrsecret.refresh.RefreshSpec;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -35,15 +38,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every pull-secret kind does: map the resource to a refresh, run it through the shared
- * refresher (and so the shared token cache), and say how it went in status, events and metrics.
- * Known failures (AWS said no, a secret is not ours, a Secret is missing, an identity is not
- * allowed) go to status, an Event when they are new, and a retry with backoff; the last good secret
- * stays. Anything else is thrown for the framework to retry.
+ * What every pull-secret kind does, parameterised by the {@link PullSecretKind}: map the resource
+ * to a refresh, run it through the shared refresher (and so the shared token cache), and say how it
+ * went in status, events and metrics. Known failures (a spec the schema could not rule out, AWS
+ * said no, a secret is not ours, a Secret is missing, an identity is not allowed) go to status, an
+ * Event when they are new, and a retry with backoff; the last good secret stays. Anything else is
+ * thrown for the framework to retry, with its stack trace.
+ *
+ * <p>Registered as an empty anonymous subclass per kind ({@code new PullSecretReconciler<K,
+ * S>(kind, services) {}}): the framework reads the resource class from the reconciler class's type
+ * arguments.
  *
  * @param <R> the resource kind
  * @param <S> its status
@@ -53,6 +62,9 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
 
   private static final Logger log = LoggerFactory.getLogger(PullSecretReconciler.class);
   private static final Duration LONGEST_RETRY = Duration.ofMinutes(10);
+
+  /** At most this many pods are named in the Event that says which were deleted. */
+  private static final int NAMED_PODS = 10;
 
   /** What the reconcilers share: built once by the composition root. */
   record Services(
@@ -64,56 +76,25 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
       Clock clock,
       OperatorConfig config) {}
 
-  protected final Services services;
+  private final PullSecretKind<R, S> kind;
+  private final Services services;
   private final Map<String, Integer> consecutiveFailures = new ConcurrentHashMap<>();
 
   /**
-   * The Ready state last announced per resource: a status patch refused as stale (409) or a cache
-   * that lags behind the API server must not announce the same change twice.
+   * The condition states last announced per resource (uid and condition type): a status patch
+   * refused as stale (409) or a cache that lags behind the API server must not announce the same
+   * change twice.
    */
   private final Map<String, String> announced = new ConcurrentHashMap<>();
 
-  PullSecretReconciler(Services services) {
+  PullSecretReconciler(PullSecretKind<R, S> kind, Services services) {
+    this.kind = kind;
     this.services = services;
   }
 
-  /** The resource class, for the event sources. */
-  abstract Class<R> resourceClass();
-
-  /** Whether the resource is cluster-scoped (secrets in many namespaces). */
-  abstract boolean clusterScoped();
-
-  /** The refresh the resource asks for, as the given identity. */
-  abstract RefreshSpec refreshSpec(R resource, AwsIdentity identity, String owner, double jitter);
-
-  /** The identity the resource asks for. */
-  abstract AwsIdentity identity(R resource);
-
-  /**
-   * The service accounts the resource links its secret to (OpenShift's builder included where it
-   * may): the ones whose events matter, and the only links removed with the secret.
-   */
-  abstract List<String> linkedAccounts(R resource);
-
-  private boolean linksServiceAccount(R resource, String serviceAccount) {
-    return linkedAccounts(resource).contains(serviceAccount);
+  PullSecretKind<R, S> kind() {
+    return kind;
   }
-
-  /** Whether the kind links service accounts at all (if not, it watches none). */
-  boolean linksServiceAccounts() {
-    return true;
-  }
-
-  /** A new, empty status. */
-  abstract S newStatus();
-
-  /** A kind may ask to be reconciled at least this often (seed 003's frequency). */
-  Optional<Duration> refreshAtLeastEvery(R resource) {
-    return Optional.empty();
-  }
-
-  /** Kind-specific status fields (the seed-003 kinds' phase), after the common ones are built. */
-  void finishStatus(S status, SyncResult result) {}
 
   static String ownerOf(CustomResource<?, ?> resource) {
     String ns = resource.getMetadata().getNamespace();
@@ -125,7 +106,7 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
 
   @Override
   public UpdateControl<R> reconcile(R resource, Context<R> context) {
-    String kind = resource.getKind();
+    String kindName = resource.getKind();
     long started = System.nanoTime();
     try {
       Instant now = services.clock().instant();
@@ -136,7 +117,7 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
       AwsIdentity identity = null;
       RefusedKeys refused = null;
       try {
-        identity = identity(resource);
+        identity = kind.identity(resource, services.identities());
         refused = refusedKeys.get(uid);
         if (refused != null
             && refused.identityKey().equals(identity.cacheKey())
@@ -146,30 +127,37 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
           result = refused.result();
         } else {
           refused = null;
-          double jitter = Math.floorMod(uid.hashCode(), 1000) / 1000.0;
           var state =
-              InformerClusterState.of(resource, context, linksServiceAccounts(), clusterScoped());
-          RefreshSpec spec = refreshSpec(resource, identity, owner, jitter);
+              InformerClusterState.of(
+                  resource, context, kind.linksServiceAccounts(), kind.clusterScoped());
+          RefreshSpec spec = refreshSpec(resource, identity, owner);
           report = services.refresher().refresh(spec, state);
-          removeLeftBehind(owner, spec.secretName(), report, state, linkedAccounts(resource));
-          result = SyncResult.from(report, secretName(resource), clusterScoped());
+          removeLeftBehind(owner, spec.secretName(), report, state, kind.linkedAccounts(resource));
+          result =
+              SyncResult.from(
+                  report,
+                  kind.secretName(resource),
+                  kind.clusterScoped(),
+                  !kind.linkedAccounts(resource).isEmpty());
         }
+      } catch (SpecException e) {
+        result = SyncResult.failed("InvalidSpec", e.getMessage(), kind.clusterScoped());
       } catch (IdentityResolver.IdentityNotAllowedException e) {
-        result = SyncResult.failed("IdentityNotAllowed", e.getMessage(), clusterScoped());
+        result = SyncResult.failed("IdentityNotAllowed", e.getMessage(), kind.clusterScoped());
       } catch (AwsKeysSecretReader.UnusableKeysException e) {
-        result = SyncResult.failed("CredentialsSecretUnusable", e.getMessage(), clusterScoped());
-      } catch (IllegalArgumentException e) {
-        result = SyncResult.failed("InvalidSpec", e.getMessage(), clusterScoped());
+        result =
+            SyncResult.failed("CredentialsSecretUnusable", e.getMessage(), kind.clusterScoped());
       }
       if (report != null) {
-        record(kind, report);
+        record(kindName, report);
+        tellWhatWasDoneToOthers(resource, result);
       }
-      services.metrics().readiness(kind, uid, result.ready());
+      services.metrics().readiness(kindName, uid, result.ready());
       S previous = resource.getStatus();
       S status =
           StatusBuilder.build(
-              previous, newStatus(), resource.getMetadata().getGeneration(), now, result);
-      finishStatus(status, result);
+              previous, kind.newStatus(), resource.getMetadata().getGeneration(), now, result);
+      kind.finishStatus(status, result);
       announce(resource, previous, result);
       Duration next = reschedule(resource, result, identity, refused, now);
       if (status.equals(previous)) {
@@ -181,11 +169,26 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
       // view is refused (409) and recomputed, never written over a newer one
       return UpdateControl.patchStatus(resource).rescheduleAfter(next);
     } finally {
-      services.metrics().reconcileTimer(kind).record(Duration.ofNanos(System.nanoTime() - started));
+      services
+          .metrics()
+          .reconcileTimer(kindName)
+          .record(Duration.ofNanos(System.nanoTime() - started));
     }
   }
 
-  abstract String secretName(R resource);
+  /**
+   * The kind's refresh, with what is the reconciler's to decide: the jitter (from the UID, so
+   * stable) and the owner reference that lets the garbage collector remove a namespaced resource's
+   * secret (not when its secrets are to be retained).
+   */
+  private RefreshSpec refreshSpec(R resource, AwsIdentity identity, String owner) {
+    var builder = kind.refresh(resource, identity, owner);
+    builder.jitter(Math.floorMod(resource.getMetadata().getUid().hashCode(), 1000) / 1000.0);
+    if (!kind.clusterScoped() && kind.deletionPolicy(resource) == DeletionPolicy.DELETE) {
+      builder.owningResource(Optional.of(SpecMapping.ownerReference(resource)));
+    }
+    return SpecException.reading("spec", builder::build);
+  }
 
   /** How soon a change to the credentials Secret of a failing resource is seen. */
   static final Duration KEYS_RECHECK = Duration.ofSeconds(30);
@@ -236,9 +239,7 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
       InformerClusterState state,
       List<String> accounts) {
     Set<String> served =
-        report.namespaces().stream()
-            .map(NamespaceOutcome::namespace)
-            .collect(java.util.stream.Collectors.toSet());
+        report.namespaces().stream().map(NamespaceOutcome::namespace).collect(Collectors.toSet());
     var leftBehind =
         state.managedSecretsOf(owner).stream()
             .filter(
@@ -261,13 +262,13 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
     }
   }
 
-  private void record(String kind, RefreshReport report) {
+  private void record(String kindName, RefreshReport report) {
     for (NamespaceOutcome n : report.namespaces()) {
       if (n.namespace().isEmpty()) {
         continue;
       }
-      services.metrics().refreshed(kind, n.result());
-      if (n.succeeded() && report.tokenExpiresAt().isPresent()) {
+      services.metrics().refreshed(kindName, n.result());
+      if (n.secretInPlace() && report.tokenExpiresAt().isPresent()) {
         services
             .metrics()
             .tokenExpiry(n.namespace(), report.secretName(), report.tokenExpiresAt().get());
@@ -275,8 +276,42 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
     }
   }
 
-  /** One Event per distinct change of the Ready condition: not one per retry. */
+  /**
+   * One Event for what this reconcile did beyond its own secrets, where it did it: secrets taken
+   * over, pods deleted so that their controllers make them again.
+   */
+  private void tellWhatWasDoneToOthers(R resource, SyncResult result) {
+    if (!result.adopted().isEmpty()) {
+      String message =
+          "took over secret "
+              + kind.secretName(resource)
+              + " in "
+              + names(result.adopted())
+              + ": it existed (made by hand, or by the operator this one replaces) and is updated"
+              + " in place from now on, never deleted and made again";
+      log.info("Adopted: {}", message);
+      services.events().normal(resource, "SecretAdopted", message);
+    }
+    if (!result.healedPods().isEmpty()) {
+      String message =
+          "deleted "
+              + result.healedPods().size()
+              + " pods stuck pulling from these registries, so that their controllers make them"
+              + " again with the secret: "
+              + names(result.healedPods());
+      log.info("Healed: {}", message);
+      services.events().normal(resource, "PodsHealed", message);
+    }
+  }
+
+  private static String names(List<String> names) {
+    return names.stream().limit(NAMED_PODS).collect(Collectors.joining(", "))
+        + (names.size() > NAMED_PODS ? " and " + (names.size() - NAMED_PODS) + " more" : "");
+  }
+
+  /** One Event per distinct change of a condition: not one per retry. */
   private void announce(R resource, S previous, SyncResult result) {
+    String uid = resource.getMetadata().getUid();
     var before = StatusBuilder.readyCondition(previous);
     boolean changed =
         before.isEmpty()
@@ -287,17 +322,33 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
         result.ready()
             ? "True/" + result.reason()
             : "False/" + result.reason() + "/" + result.message();
-    String last = announced.put(resource.getMetadata().getUid(), state);
-    if (!changed || state.equals(last)) {
-      return;
+    String last = announced.put(uid + "/" + StatusBuilder.READY, state);
+    if (changed && !state.equals(last)) {
+      if (result.ready()) {
+        log.info("Ready: {}", result.message());
+        services.events().normal(resource, result.reason(), result.message());
+      } else {
+        log.warn("Not ready ({}): {}", result.reason(), result.message());
+        services.events().warning(resource, result.reason(), result.message());
+      }
     }
-    if (result.ready()) {
-      log.info("Ready: {}", result.message());
-      services.events().normal(resource, result.reason(), result.message());
-    } else {
-      log.warn("Not ready ({}): {}", result.reason(), result.message());
-      services.events().warning(resource, result.reason(), result.message());
-    }
+    result
+        .links()
+        .ifPresent(
+            links -> {
+              var linkedBefore = StatusBuilder.condition(previous, StatusBuilder.LINKED);
+              String linkState =
+                  links.linked() ? "True" : "False/" + links.reason() + "/" + links.message();
+              boolean linkChanged =
+                  linkedBefore.isEmpty()
+                      || !linkedBefore.get().getStatus().equals(links.linked() ? "True" : "False")
+                      || !linkedBefore.get().getMessage().equals(links.message());
+              String lastLinks = announced.put(uid + "/" + StatusBuilder.LINKED, linkState);
+              if (linkChanged && !linkState.equals(lastLinks) && !links.linked()) {
+                log.warn("Service accounts not linked ({}): {}", links.reason(), links.message());
+                services.events().warning(resource, links.reason(), links.message());
+              }
+            });
   }
 
   private Duration next(R resource, SyncResult result, Instant now) {
@@ -306,7 +357,7 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
       consecutiveFailures.remove(uid);
       Duration untilRefresh =
           result.nextRefreshAt().map(t -> Duration.between(now, t)).orElse(Duration.ofMinutes(1));
-      Optional<Duration> cap = refreshAtLeastEvery(resource);
+      Optional<Duration> cap = kind.refreshAtLeastEvery(resource);
       if (cap.isPresent() && cap.get().compareTo(untilRefresh) < 0) {
         untilRefresh = cap.get();
       }
@@ -376,35 +427,53 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
     return false;
   }
 
+  /**
+   * Deletion: the resource's secrets are removed with our links to them ({@code Delete}), or kept
+   * with their links and no longer managed ({@code Retain}).
+   */
   @Override
   public DeleteControl cleanup(R resource, Context<R> context) {
     String owner = ownerOf(resource);
-    var state = InformerClusterState.of(resource, context, linksServiceAccounts(), clusterScoped());
+    var state =
+        InformerClusterState.of(
+            resource, context, kind.linksServiceAccounts(), kind.clusterScoped());
     var secrets = state.managedSecretsOf(owner);
-    for (var removed :
-        services.refresher().remove(secrets, services.remover(), state, linkedAccounts(resource))) {
+    boolean retain = kind.deletionPolicy(resource) == DeletionPolicy.RETAIN;
+    var done =
+        retain
+            ? services
+                .refresher()
+                .retain(secrets, services.remover(), resource.getMetadata().getUid())
+            : services
+                .refresher()
+                .remove(secrets, services.remover(), state, kind.linkedAccounts(resource));
+    for (var removed : done) {
       services.metrics().forget(removed.namespace(), removed.name());
       log.info(
-          "Removed secret {}/{} of deleted {}: {}",
+          "{} secret {}/{} of deleted {}: {}",
+          retain ? "Kept" : "Removed",
           removed.namespace(),
           removed.name(),
           owner,
           removed.what());
     }
-    consecutiveFailures.remove(resource.getMetadata().getUid());
-    announced.remove(resource.getMetadata().getUid());
-    refusedKeys.remove(resource.getMetadata().getUid());
-    services.metrics().forgetResource(resource.getMetadata().getUid());
+    String uid = resource.getMetadata().getUid();
+    consecutiveFailures.remove(uid);
+    announced.remove(uid + "/" + StatusBuilder.READY);
+    announced.remove(uid + "/" + StatusBuilder.LINKED);
+    refusedKeys.remove(uid);
+    services.metrics().forgetResource(uid);
     return DeleteControl.defaultDelete();
   }
 
   @Override
   public List<EventSource<?, R>> prepareEventSources(EventSourceContext<R> context) {
     var sources = new ArrayList<EventSource<?, R>>();
-    String kind = io.fabric8.kubernetes.api.model.HasMetadata.getKind(resourceClass());
+    Class<R> resourceClass = kind.resourceClass();
+    String kindName = HasMetadata.getKind(resourceClass);
     // namespaced kinds watch their own namespaces (a Role-only install works); the cluster kind all
     var secrets =
-        InformerEventSourceConfiguration.from(Secret.class, resourceClass())
+        InformerEventSourceConfiguration.from(Secret.class, resourceClass)
             .withName(InformerClusterState.SECRETS)
             // only this kind's secrets: each controller caches its own, not every controller all
             .withLabelSelector(
@@ -414,10 +483,10 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
                     + ","
                     + ManagedMarkers.OWNER_KIND_LABEL
                     + "="
-                    + kind)
-            .withSecondaryToPrimaryMapper(s -> ownerIds(s, kind));
+                    + kindName)
+            .withSecondaryToPrimaryMapper(s -> ownerIds(s, kindName));
     var serviceAccounts =
-        InformerEventSourceConfiguration.from(ServiceAccount.class, resourceClass())
+        InformerEventSourceConfiguration.from(ServiceAccount.class, resourceClass)
             .withName(InformerClusterState.SERVICE_ACCOUNTS)
             // an account that has our link already needs nothing: a tenant annotating or
             // relabelling its service accounts wakes no one
@@ -429,13 +498,13 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
                             r ->
                                 !ServiceAccountLinker.isLinked(
                                     sa,
-                                    secretName(r),
+                                    kind.secretName(r),
                                     ServiceAccountLinker.BUILDER.equals(
                                         sa.getMetadata().getName())))
                         .map(ResourceID::fromResource)
-                        .collect(java.util.stream.Collectors.toSet()));
+                        .collect(Collectors.toSet()));
     var watched = services.config().watchNamespaces();
-    if (clusterScoped() || watched.isEmpty()) {
+    if (kind.clusterScoped() || watched.isEmpty()) {
       secrets.withWatchAllNamespaces().withItemStore(TrimmedCache.secrets());
       serviceAccounts.withWatchAllNamespaces().withItemStore(TrimmedCache.serviceAccounts());
     } else {
@@ -448,20 +517,37 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
       serviceAccounts.withNamespaces(Set.copyOf(watched));
     }
     sources.add(new InformerEventSource<>(secrets.build(), context));
-    if (linksServiceAccounts()) {
+    if (kind.linksServiceAccounts()) {
       sources.add(new InformerEventSource<>(serviceAccounts.build(), context));
     }
-    sources.addAll(moreEventSources(context));
+    if (kind.clusterScoped()) {
+      var namespaces =
+          InformerEventSourceConfiguration.from(Namespace.class, resourceClass)
+              .withName(InformerClusterState.NAMESPACES)
+              .withItemStore(TrimmedCache.namespaces())
+              .withSecondaryToPrimaryMapper(
+                  ns ->
+                      context
+                          .getPrimaryCache()
+                          .list()
+                          .map(ResourceID::fromResource)
+                          .collect(Collectors.toSet()))
+              .build();
+      sources.add(new InformerEventSource<>(namespaces, context));
+    }
     return sources;
   }
 
-  /** The resources that may care about a namespace's service accounts. */
-  List<R> primariesFor(EventSourceContext<R> context, String namespace) {
-    return context.getPrimaryCache().list(namespace).toList();
+  private boolean linksServiceAccount(R resource, String serviceAccount) {
+    List<String> accounts = kind.linkedAccounts(resource);
+    return accounts.contains(serviceAccount) || accounts.contains(RefreshSpec.ALL_SERVICE_ACCOUNTS);
   }
 
-  List<EventSource<?, R>> moreEventSources(EventSourceContext<R> context) {
-    return List.of();
+  /** The resources that may care about a namespace's service accounts. */
+  private List<R> primariesFor(EventSourceContext<R> context, String namespace) {
+    return kind.clusterScoped()
+        ? context.getPrimaryCache().list().toList()
+        : context.getPrimaryCache().list(namespace).toList();
   }
 
   /** The resource (of this kind) a managed secret belongs to, from its owner annotation. */

@@ -4,9 +4,12 @@ import io.ecrsecret.aws.AwsIdentity;
 import io.ecrsecret.core.DurationText;
 import io.ecrsecret.core.NamespaceSelection;
 import io.ecrsecret.core.OutputFormat;
+import io.ecrsecret.core.RefreshPolicy;
 import io.ecrsecret.core.RegistryRef;
+import io.ecrsecret.kube.PullSecretWriter.Adoption;
 import io.ecrsecret.kube.ServiceAccountLinker;
 import io.ecrsecret.operator.api.PullSecretSpec;
+import io.ecrsecret.operator.api.PullSecretSpec.DeletionPolicy;
 import io.ecrsecret.refresh.RefreshSpec;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -19,38 +22,42 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Maps a resource's spec to a refresh. */
+/** Reads the spec both of our kinds share as a refresh; what it cannot read is a SpecException. */
 final class SpecMapping {
 
   private SpecMapping() {}
 
-  static RefreshSpec refreshSpec(
-      PullSecretSpec spec,
-      NamespaceSelection namespaces,
-      AwsIdentity identity,
-      String owner,
-      double jitter,
-      Optional<OwnerReference> owningResource) {
-    return new RefreshSpec(
-        spec.getRegistries().stream().map(RegistryRef::parse).toList(),
-        spec.getSecretName(),
-        spec.getFormat() == PullSecretSpec.Format.ARGOCD_HELM
-            ? OutputFormat.ARGOCD_HELM
-            : OutputFormat.DOCKERCONFIGJSON,
-        Optional.ofNullable(spec.getArgocdUrl()),
-        identity,
-        namespaces,
-        false,
-        serviceAccounts(spec),
-        RefreshSpec.BuilderLink.valueOf(spec.getBuilderLink().name()),
-        Boolean.TRUE.equals(spec.getAdopt()),
-        false,
-        List.of(),
-        false,
-        owner,
-        margin(spec.getRefreshMargin()),
-        jitter,
-        owningResource);
+  static RefreshSpec.Builder refresh(
+      PullSecretSpec spec, NamespaceSelection namespaces, AwsIdentity identity, String owner) {
+    List<RegistryRef> registries =
+        SpecException.reading(
+            "spec.registries",
+            () -> spec.getRegistries().stream().map(RegistryRef::parse).toList());
+    return RefreshSpec.builder(registries, identity, namespaces, owner)
+        .secretName(spec.getSecretName())
+        .format(format(spec.getFormat()))
+        .argoUrl(Optional.ofNullable(spec.getArgocdUrl()))
+        .serviceAccounts(serviceAccounts(spec))
+        .builderLink(RefreshSpec.BuilderLink.valueOf(spec.getBuilderLink().name()))
+        .adoption(Boolean.TRUE.equals(spec.getAdopt()) ? Adoption.ADOPT : Adoption.NEVER)
+        .healing(
+            Boolean.TRUE.equals(spec.getHealPullFailures())
+                ? RefreshSpec.Healing.AFTER_A_WRITE
+                : RefreshSpec.Healing.NEVER)
+        .refreshMargin(
+            SpecException.reading("spec.refreshMargin", () -> margin(spec.getRefreshMargin())));
+  }
+
+  private static OutputFormat format(PullSecretSpec.Format format) {
+    return switch (format == null ? PullSecretSpec.Format.DOCKERCONFIGJSON : format) {
+      case DOCKERCONFIGJSON -> OutputFormat.DOCKERCONFIGJSON;
+      case ARGOCD_HELM -> OutputFormat.ARGOCD_HELM;
+      case ARGOCD_HELM_CREDS -> OutputFormat.ARGOCD_HELM_CREDS;
+    };
+  }
+
+  static DeletionPolicy deletionPolicy(PullSecretSpec spec) {
+    return spec.getDeletionPolicy() == null ? DeletionPolicy.DELETE : spec.getDeletionPolicy();
   }
 
   /** An owner reference to a namespaced resource, for the secrets it creates in its namespace. */
@@ -76,11 +83,13 @@ final class SpecMapping {
   }
 
   static List<String> serviceAccounts(PullSecretSpec spec) {
-    return spec.getServiceAccounts() == null ? List.of("default") : spec.getServiceAccounts();
+    return spec.getServiceAccounts() == null
+        ? List.of(RefreshSpec.DEFAULT_SERVICE_ACCOUNT)
+        : spec.getServiceAccounts();
   }
 
   static Duration margin(String text) {
-    return text == null ? Duration.ofHours(3) : DurationText.parse(text);
+    return text == null ? RefreshPolicy.DEFAULT.margin() : DurationText.parse(text);
   }
 
   /** A label selector in the string form the API server's list calls take. */

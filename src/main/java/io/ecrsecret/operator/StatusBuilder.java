@@ -10,43 +10,44 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Builds a resource's status from a reconcile's result and its previous status: keeps the Ready
+ * Builds a resource's status from a reconcile's result and its previous status: keeps each
  * condition's {@code lastTransitionTime} unless its status changes, keeps what the result does not
- * know (the expiry of the token still in place, when it was last written), so that a reconcile with
- * nothing new builds a status equal to the previous one, and nothing is written.
+ * know (the expiry of the token still in place, when it was last written, the links' state when the
+ * refresh did not get to them), so that a reconcile with nothing new builds a status equal to the
+ * previous one, and nothing is written.
  */
 final class StatusBuilder {
 
+  /** Whether the secrets hold a valid token. */
   static final String READY = "Ready";
+
+  /** Whether the service accounts named link the secret. */
+  static final String LINKED = "ServiceAccountsLinked";
 
   private StatusBuilder() {}
 
   static <S extends PullSecretStatus> S build(
       S previous, S fresh, long generation, Instant now, SyncResult result) {
     S prior = previous;
-    Optional<Condition> before = readyCondition(prior);
-    String status = result.ready() ? "True" : "False";
-    String transition =
-        before
-            .filter(c -> status.equals(c.getStatus()))
-            .map(Condition::getLastTransitionTime)
-            .orElse(time(now));
-    Condition ready =
-        new ConditionBuilder()
-            .withType(READY)
-            .withStatus(status)
-            .withReason(result.reason())
-            .withMessage(result.message())
-            .withObservedGeneration(generation)
-            .withLastTransitionTime(transition)
-            .build();
     List<Condition> conditions = new ArrayList<>();
     if (prior != null && prior.getConditions() != null) {
       prior.getConditions().stream()
-          .filter(c -> !READY.equals(c.getType()))
+          .filter(c -> !READY.equals(c.getType()) && !LINKED.equals(c.getType()))
           .forEach(conditions::add);
     }
-    conditions.add(ready);
+    conditions.add(
+        condition(
+            prior, READY, result.ready(), result.reason(), result.message(), generation, now));
+    if (result.links().isPresent()) {
+      var links = result.links().get();
+      conditions.add(
+          condition(
+              prior, LINKED, links.linked(), links.reason(), links.message(), generation, now));
+    } else if (result.ready() || result.tokenExpiresAt().isPresent()) {
+      // a refresh that wrote nothing about links (a kind linking none) drops the condition
+    } else {
+      condition(prior, LINKED).ifPresent(conditions::add);
+    }
     fresh.setConditions(conditions);
     fresh.setObservedGeneration(generation);
     fresh.setLastRefreshTime(
@@ -61,17 +62,49 @@ final class StatusBuilder {
             .nextRefreshAt()
             .map(StatusBuilder::time)
             .orElse(prior == null ? null : prior.getNextRefreshTime()));
+    fresh.setSecretAdoptedAt(
+        prior != null && prior.getSecretAdoptedAt() != null
+            ? prior.getSecretAdoptedAt()
+            : result.adopted().isEmpty() ? null : time(now));
     fresh.setNamespacesReady(result.namespacesReady());
     fresh.setNamespacesFailed(result.namespacesFailed());
     fresh.setFailedNamespaces(result.failedNamespaces());
     return fresh;
   }
 
+  private static Condition condition(
+      PullSecretStatus prior,
+      String type,
+      boolean holds,
+      String reason,
+      String message,
+      long generation,
+      Instant now) {
+    String status = holds ? "True" : "False";
+    String transition =
+        condition(prior, type)
+            .filter(c -> status.equals(c.getStatus()))
+            .map(Condition::getLastTransitionTime)
+            .orElse(time(now));
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(status)
+        .withReason(reason)
+        .withMessage(message)
+        .withObservedGeneration(generation)
+        .withLastTransitionTime(transition)
+        .build();
+  }
+
   static Optional<Condition> readyCondition(PullSecretStatus status) {
+    return condition(status, READY);
+  }
+
+  static Optional<Condition> condition(PullSecretStatus status, String type) {
     if (status == null || status.getConditions() == null) {
       return Optional.empty();
     }
-    return status.getConditions().stream().filter(c -> READY.equals(c.getType())).findFirst();
+    return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
   }
 
   static String time(Instant instant) {

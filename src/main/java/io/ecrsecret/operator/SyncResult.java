@@ -1,19 +1,23 @@
 package io.ecrsecret.operator;
 
-import io.ecrsecret.aws.AwsAccessException;
 import io.ecrsecret.core.DisplayText;
 import io.ecrsecret.operator.api.NamespaceFailure;
 import io.ecrsecret.refresh.NamespaceOutcome;
 import io.ecrsecret.refresh.RefreshReport;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * What one reconcile found, in the terms the status speaks.
+ * What one reconcile found, in the terms the status speaks. {@code Ready} says whether the secrets
+ * hold a valid token; {@link #links} whether the service accounts link them.
  *
- * @param transientFailure a failure that may pass by itself (throttling, network): retried sooner
+ * @param links the state of the service-account links; empty where the refresh did not get that far
+ *     (it then stays as the status last said)
+ * @param adopted namespaces where this reconcile took over an existing secret
+ * @param healedPods pods deleted ({@code namespace/name}) so that their controllers make them again
  * @param namespacesReady for the cluster-scoped kind; null otherwise
  */
 record SyncResult(
@@ -23,16 +27,31 @@ record SyncResult(
     Optional<Instant> tokenExpiresAt,
     Optional<Instant> nextRefreshAt,
     boolean tokenWritten,
-    boolean transientFailure,
+    Optional<LinkState> links,
+    List<String> adopted,
+    List<String> healedPods,
     Integer namespacesReady,
     Integer namespacesFailed,
     List<NamespaceFailure> failedNamespaces) {
 
+  /**
+   * Whether every service account the resource names links its secret: not when one is missing
+   * (linked when it appears) or a link failed.
+   */
+  record LinkState(boolean linked, String reason, String message) {
+    LinkState {
+      message = DisplayText.clean(message, DisplayText.MESSAGE);
+    }
+  }
+
   private static final int MAX_LISTED_FAILURES = 20;
+  private static final int MAX_LISTED = 5;
 
   SyncResult {
     // what reaches status, Events and logs: no control characters, bounded
     message = DisplayText.clean(message, DisplayText.MESSAGE);
+    adopted = List.copyOf(adopted);
+    healedPods = List.copyOf(healedPods);
     if (failedNamespaces != null) {
       failedNamespaces =
           failedNamespaces.stream()
@@ -57,23 +76,29 @@ record SyncResult(
         Optional.empty(),
         Optional.empty(),
         false,
-        false,
+        Optional.empty(),
+        List.of(),
+        List.of(),
         clusterScoped ? 0 : null,
         clusterScoped ? 0 : null,
         clusterScoped ? List.of() : null);
   }
 
-  static SyncResult from(RefreshReport report, String secretName, boolean clusterScoped) {
+  /**
+   * @param linksAccounts whether the resource links service accounts (if not, no link state)
+   */
+  static SyncResult from(
+      RefreshReport report, String secretName, boolean clusterScoped, boolean linksAccounts) {
     List<NamespaceOutcome> outcomes =
         report.namespaces().stream().filter(n -> !NO_MATCH.equals(n.reason())).toList();
-    List<NamespaceOutcome> failed = outcomes.stream().filter(n -> !n.succeeded()).toList();
+    // a namespace whose secret is in place is ready, whatever became of its links
+    List<NamespaceOutcome> failed = outcomes.stream().filter(n -> !n.secretInPlace()).toList();
     boolean written =
         outcomes.stream()
             .anyMatch(
                 n ->
-                    n.result().equals(NamespaceOutcome.CREATED)
-                        || n.result().equals(NamespaceOutcome.UPDATED));
-    boolean transientFailure = failed.stream().anyMatch(n -> isTransient(n.reason()));
+                    n.secretResult().equals(NamespaceOutcome.CREATED)
+                        || n.secretResult().equals(NamespaceOutcome.UPDATED));
     String expiry = report.tokenExpiresAt().map(e -> " valid until " + e).orElse("");
     var expired =
         report.tokenExpiresAt().filter(e -> !e.isAfter(report.refreshedAt())).orElse(null);
@@ -126,13 +151,15 @@ record SyncResult(
               + outcomes.size()
               + " namespaces failed: "
               + failed.stream()
-                  .limit(5)
+                  .limit(MAX_LISTED)
                   .map(n -> n.namespace() + " (" + n.reason() + ")")
                   .collect(Collectors.joining(", "))
-              + (failed.size() > 5 ? ", ..." : "")
+              + (failed.size() > MAX_LISTED ? ", ..." : "")
               + ". First: "
               + String.join("; ", failed.get(0).problems());
     }
+    var healed = new ArrayList<String>();
+    outcomes.forEach(n -> n.healedPods().forEach(p -> healed.add(n.namespace() + "/" + p)));
     return new SyncResult(
         failed.isEmpty(),
         reason,
@@ -140,7 +167,12 @@ record SyncResult(
         report.tokenExpiresAt(),
         failed.isEmpty() ? Optional.of(report.nextRefreshAt()) : Optional.empty(),
         written,
-        transientFailure,
+        linksAccounts ? links(outcomes) : Optional.empty(),
+        outcomes.stream()
+            .filter(NamespaceOutcome::adopted)
+            .map(NamespaceOutcome::namespace)
+            .toList(),
+        healed,
         clusterScoped ? outcomes.size() - failed.size() : null,
         clusterScoped ? failed.size() : null,
         clusterScoped
@@ -154,12 +186,49 @@ record SyncResult(
             : null);
   }
 
-  private static boolean isTransient(String reason) {
-    for (AwsAccessException.Kind kind : AwsAccessException.Kind.values()) {
-      if (kind.reason().equals(reason)) {
-        return new AwsAccessException(kind, "").isTransient();
-      }
+  /**
+   * The links of the namespaces whose secret is in place: failed (a link refused), waiting (an
+   * account that does not exist yet), or all made.
+   */
+  private static Optional<LinkState> links(List<NamespaceOutcome> outcomes) {
+    var inPlace = outcomes.stream().filter(NamespaceOutcome::secretInPlace).toList();
+    if (inPlace.isEmpty()) {
+      return Optional.empty();
     }
-    return reason.equals("KubernetesError");
+    var failed =
+        inPlace.stream().filter(n -> NamespaceOutcome.LINK_FAILED.equals(n.reason())).toList();
+    if (!failed.isEmpty()) {
+      return Optional.of(
+          new LinkState(
+              false,
+              NamespaceOutcome.LINK_FAILED,
+              failed.stream()
+                      .limit(MAX_LISTED)
+                      .map(n -> String.join("; ", n.problems()))
+                      .collect(Collectors.joining("; "))
+                  + (failed.size() > MAX_LISTED
+                      ? "; and in " + (failed.size() - MAX_LISTED) + " more namespaces"
+                      : "")));
+    }
+    var waiting = inPlace.stream().filter(n -> !n.awaitedServiceAccounts().isEmpty()).toList();
+    if (!waiting.isEmpty()) {
+      return Optional.of(
+          new LinkState(
+              false,
+              "ServiceAccountMissing",
+              "waiting for service account "
+                  + waiting.stream()
+                      .limit(MAX_LISTED)
+                      .flatMap(
+                          n ->
+                              n.awaitedServiceAccounts().stream().map(a -> n.namespace() + "/" + a))
+                      .collect(Collectors.joining(", "))
+                  + (waiting.size() > MAX_LISTED
+                      ? " and in " + (waiting.size() - MAX_LISTED) + " more namespaces"
+                      : "")
+                  + ": it does not exist; the secret is linked to it when it is created"));
+    }
+    return Optional.of(
+        new LinkState(true, "Linked", "every service account named links the secret"));
   }
 }

@@ -9,6 +9,9 @@ import java.util.List;
  * @param problems what went wrong (empty when the namespace succeeded); never a token or key
  * @param secretResult what happened to the secret itself ({@code created}, {@code updated}, {@code
  *     unchanged}), also when a later step (a link) failed; empty when the secret was not written
+ * @param adopted whether this refresh took over a secret that nothing managed
+ * @param awaitedServiceAccounts accounts to link that do not exist yet, linked when they appear
+ *     (the operator sees them come; not a failure)
  */
 public record NamespaceOutcome(
     String namespace,
@@ -18,7 +21,9 @@ public record NamespaceOutcome(
     List<String> linkedServiceAccounts,
     List<String> restartedDeployments,
     List<String> healedPods,
-    String secretResult) {
+    String secretResult,
+    boolean adopted,
+    List<String> awaitedServiceAccounts) {
 
   public static final String CREATED = "created";
   public static final String UPDATED = "updated";
@@ -30,21 +35,39 @@ public record NamespaceOutcome(
     linkedServiceAccounts = List.copyOf(linkedServiceAccounts);
     restartedDeployments = List.copyOf(restartedDeployments);
     healedPods = List.copyOf(healedPods);
+    awaitedServiceAccounts = List.copyOf(awaitedServiceAccounts);
   }
+
+  /** The reason of a namespace whose secret is in place but a link or a restart failed. */
+  public static final String LINK_FAILED = "LinkFailed";
 
   public static NamespaceOutcome failed(String namespace, String reason, String problem) {
     return new NamespaceOutcome(
-        namespace, FAILED, reason, List.of(problem), List.of(), List.of(), List.of(), "");
+        namespace,
+        FAILED,
+        reason,
+        List.of(problem),
+        List.of(),
+        List.of(),
+        List.of(),
+        "",
+        false,
+        List.of());
   }
 
   /** What the RESULT column says: "created, link failed" where the secret was written. */
   public String describeResult() {
     return result.equals(FAILED) && !secretResult.isEmpty()
-        ? secretResult + ", " + (reason.equals("LinkFailed") ? "link failed" : "then failed")
+        ? secretResult + ", " + (reason.equals(LINK_FAILED) ? "link failed" : "then failed")
         : result;
   }
 
   public boolean succeeded() {
     return problems.isEmpty();
+  }
+
+  /** Whether the secret itself is in place, whatever became of the links. */
+  public boolean secretInPlace() {
+    return succeeded() || (reason.equals(LINK_FAILED) && !secretResult.isEmpty());
   }
 }

@@ -58,9 +58,15 @@ final class PullSecretContent implements io.ecrsecret.kube.SecretContent {
 
   @Override
   public Map<String, String> labels() {
-    return format == OutputFormat.ARGOCD_HELM
-        ? Map.of(ArgoCdHelmRepository.SECRET_TYPE_LABEL, ArgoCdHelmRepository.SECRET_TYPE_VALUE)
-        : Map.of();
+    return switch (format) {
+      case ARGOCD_HELM ->
+          Map.of(ArgoCdHelmRepository.SECRET_TYPE_LABEL, ArgoCdHelmRepository.SECRET_TYPE_VALUE);
+      case ARGOCD_HELM_CREDS ->
+          Map.of(
+              ArgoCdHelmRepository.SECRET_TYPE_LABEL,
+              ArgoCdHelmRepository.CREDENTIAL_TEMPLATE_VALUE);
+      case DOCKERCONFIGJSON -> Map.of();
+    };
   }
 
   @Override
@@ -75,6 +81,10 @@ final class PullSecretContent implements io.ecrsecret.kube.SecretContent {
   public Map<String, String> data(Optional<Secret> existing) {
     if (format == OutputFormat.ARGOCD_HELM) {
       return ArgoCdHelmRepository.render(secretName, argoUrl, byHost.values().iterator().next());
+    }
+    if (format == OutputFormat.ARGOCD_HELM_CREDS) {
+      return ArgoCdHelmRepository.renderCredentialTemplate(
+          argoUrl, byHost.values().iterator().next());
     }
     Optional<String> current =
         existing.flatMap(s -> PullSecretWriter.decoded(s, DockerConfigJson.KEY));

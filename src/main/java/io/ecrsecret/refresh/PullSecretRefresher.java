@@ -232,6 +232,20 @@ public final class PullSecretRefresher {
                 remover.remove(s, state, linkedAccounts)));
   }
 
+  /**
+   * Lets secrets of ours go, kept with their data and links (their owner's {@code Retain} policy),
+   * on the same bounded pool.
+   */
+  public List<Removed> retain(List<Secret> secrets, ManagedSecretRemover remover, String ownerUid) {
+    return inParallel(
+        secrets,
+        s ->
+            new Removed(
+                s.getMetadata().getNamespace(),
+                s.getMetadata().getName(),
+                remover.retain(s, ownerUid)));
+  }
+
   private static ExecutorService fanOutPool() {
     var threads = new AtomicInteger();
     var pool =
@@ -271,15 +285,19 @@ public final class PullSecretRefresher {
       Set<String> hosts,
       ClusterState state) {
     String result;
+    boolean adopted;
     try {
       var written =
           writer.apply(
-              ns, spec.secretName(), content, spec.owner(), spec.adopt(), spec.dryRun(), state);
+              ns, spec.secretName(), content, spec.owner(), spec.adoption(), spec.dryRun(), state);
       result = written.result().name().toLowerCase(java.util.Locale.ROOT);
+      adopted = written.adopted();
       if (written.result() != PullSecretWriter.Result.UNCHANGED) {
         log.info(
             "{} secret {}/{} for {}{}",
-            written.result() == PullSecretWriter.Result.CREATED ? "Created" : "Updated",
+            written.adopted()
+                ? "Took over"
+                : written.result() == PullSecretWriter.Result.CREATED ? "Created" : "Updated",
             ns,
             spec.secretName(),
             hosts.stream().sorted().collect(Collectors.joining(",")),
@@ -307,43 +325,34 @@ public final class PullSecretRefresher {
 
     var problems = new ArrayList<String>();
     var linked = new ArrayList<String>();
+    var awaited = new ArrayList<String>();
     var restarted = new ArrayList<String>();
     var healed = new ArrayList<String>();
     try {
-      for (String sa : spec.serviceAccounts()) {
-        var linkResult = linker.link(ns, sa, spec.secretName(), false, spec.dryRun(), state);
-        if (linkResult == ServiceAccountLinker.Result.MISSING
-            && state.seesServiceAccountsAppear()) {
-          log.debug("Service account {}/{} not there yet; linked when it appears", ns, sa);
-        } else if (linkResult == ServiceAccountLinker.Result.MISSING) {
-          problems.add(
-              "service account "
-                  + ns
-                  + "/"
-                  + sa
-                  + " does not exist; the secret was not linked to it");
-        } else if (linkResult == ServiceAccountLinker.Result.LINKED) {
-          linked.add(sa);
-        }
-      }
       boolean builder =
           switch (spec.builderLink()) {
             case ALWAYS -> true;
             case NEVER -> false;
             case AUTO -> state.serviceAccount(ns, ServiceAccountLinker.BUILDER).isPresent();
           };
-      if (builder) {
-        var linkResult =
-            linker.link(
-                ns, ServiceAccountLinker.BUILDER, spec.secretName(), true, spec.dryRun(), state);
+      for (String sa : accountsToLink(spec, ns, state, builder)) {
+        boolean forBuilds = builder && sa.equals(ServiceAccountLinker.BUILDER);
+        var linkResult = linker.link(ns, sa, spec.secretName(), forBuilds, spec.dryRun(), state);
         if (linkResult == ServiceAccountLinker.Result.MISSING
             && state.seesServiceAccountsAppear()) {
-          log.debug("Service account {}/builder not there yet; linked when it appears", ns);
+          log.debug("Service account {}/{} not there yet; linked when it appears", ns, sa);
+          awaited.add(sa);
         } else if (linkResult == ServiceAccountLinker.Result.MISSING) {
           problems.add(
-              "service account " + ns + "/builder does not exist; builds cannot use the secret");
+              "service account "
+                  + ns
+                  + "/"
+                  + sa
+                  + (forBuilds
+                      ? " does not exist; builds cannot use the secret"
+                      : " does not exist; the secret was not linked to it"));
         } else if (linkResult == ServiceAccountLinker.Result.LINKED) {
-          linked.add(ServiceAccountLinker.BUILDER);
+          linked.add(sa);
         }
       }
       if (!spec.restartDeployments().isEmpty()) {
@@ -354,7 +363,9 @@ public final class PullSecretRefresher {
             .forEach(
                 d -> problems.add("deployment " + ns + "/" + d + " does not exist; not restarted"));
       }
-      if (spec.healPullFailures()) {
+      boolean wrote = !result.equals(NamespaceOutcome.UNCHANGED) || !linked.isEmpty();
+      if (spec.healing() == RefreshSpec.Healing.EVERY_REFRESH
+          || (spec.healing() == RefreshSpec.Healing.AFTER_A_WRITE && wrote)) {
         healed.addAll(restarter.healPullFailures(ns, hosts, spec.dryRun()).done());
       }
     } catch (KubernetesClientException e) {
@@ -375,12 +386,35 @@ public final class PullSecretRefresher {
     return new NamespaceOutcome(
         ns,
         problems.isEmpty() ? result : NamespaceOutcome.FAILED,
-        problems.isEmpty() ? "" : "LinkFailed",
+        problems.isEmpty() ? "" : NamespaceOutcome.LINK_FAILED,
         problems,
         linked,
         restarted,
         healed,
-        result);
+        result,
+        adopted,
+        awaited);
+  }
+
+  /**
+   * The accounts to link in a namespace: those named, every one the namespace has for {@value
+   * RefreshSpec#ALL_SERVICE_ACCOUNTS}, and OpenShift's builder where it is to be linked for builds
+   * (any other account named builder is linked for pulls only).
+   */
+  private static List<String> accountsToLink(
+      RefreshSpec spec, String ns, ClusterState state, boolean builder) {
+    var accounts = new java.util.LinkedHashSet<String>();
+    for (String sa : spec.serviceAccounts()) {
+      if (sa.equals(RefreshSpec.ALL_SERVICE_ACCOUNTS)) {
+        accounts.addAll(state.serviceAccountNames(ns));
+      } else {
+        accounts.add(sa);
+      }
+    }
+    if (builder) {
+      accounts.add(ServiceAccountLinker.BUILDER);
+    }
+    return List.copyOf(accounts);
   }
 
   private static String kubernetesProblem(String what, String ns, KubernetesClientException e) {

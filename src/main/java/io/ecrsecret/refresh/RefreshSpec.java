@@ -3,7 +3,9 @@ package io.ecrsecret.refresh;
 import io.ecrsecret.aws.AwsIdentity;
 import io.ecrsecret.core.NamespaceSelection;
 import io.ecrsecret.core.OutputFormat;
+import io.ecrsecret.core.RefreshPolicy;
 import io.ecrsecret.core.RegistryRef;
+import io.ecrsecret.kube.PullSecretWriter.Adoption;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import java.time.Duration;
 import java.util.List;
@@ -12,11 +14,15 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * One refresh: which registries, into which secret, in which namespaces, as whom.
+ * One refresh: which registries, into which secret, in which namespaces, as whom. Made with {@link
+ * #builder}, which holds every default.
  *
- * @param argoUrl the repository URL for the Argo CD format (default: the registry host)
- * @param serviceAccounts accounts whose {@code imagePullSecrets} get the secret
+ * @param argoUrl the repository URL for the Argo CD formats (default: the registry host)
+ * @param serviceAccounts accounts whose {@code imagePullSecrets} get the secret; {@value
+ *     #ALL_SERVICE_ACCOUNTS} stands for every account of the namespace
  * @param builderLink whether OpenShift's {@code builder} account may use it for builds
+ * @param adoption what to do with a secret of that name that nothing manages
+ * @param healing when to delete pods stuck pulling from these registries
  * @param owner what keeps the secret: {@code cli} or a custom resource, recorded on it
  * @param refreshMargin refresh this long before the token expires; tokens shared with others are
  *     renewed when they would not last that long
@@ -33,14 +39,20 @@ public record RefreshSpec(
     boolean createNamespaces,
     List<String> serviceAccounts,
     BuilderLink builderLink,
-    boolean adopt,
+    Adoption adoption,
     boolean dryRun,
     List<String> restartDeployments,
-    boolean healPullFailures,
+    Healing healing,
     String owner,
     Duration refreshMargin,
     double jitter,
     Optional<OwnerReference> owningResource) {
+
+  public static final String DEFAULT_SECRET_NAME = "ecr-pull-secret";
+  public static final String DEFAULT_SERVICE_ACCOUNT = "default";
+
+  /** In {@code serviceAccounts}: every service account of the namespace, new ones included. */
+  public static final String ALL_SERVICE_ACCOUNTS = "*";
 
   /** Whether to link the secret to OpenShift's {@code builder} service account for builds. */
   public enum BuilderLink {
@@ -48,6 +60,150 @@ public record RefreshSpec(
     AUTO,
     ALWAYS,
     NEVER
+  }
+
+  /** When to delete the pods stuck pulling from these registries that a controller recreates. */
+  public enum Healing {
+    NEVER,
+    /** on every refresh (a one-shot run) */
+    EVERY_REFRESH,
+    /** only where this refresh wrote the secret or a link (the operator, reconciling often) */
+    AFTER_A_WRITE
+  }
+
+  /** A refresh of these registries, as this identity, in these namespaces, kept by this owner. */
+  public static Builder builder(
+      List<RegistryRef> registries,
+      AwsIdentity identity,
+      NamespaceSelection namespaces,
+      String owner) {
+    return new Builder(registries, identity, namespaces, owner);
+  }
+
+  /** The optional parts of a refresh, each with its default. */
+  public static final class Builder {
+    private final List<RegistryRef> registries;
+    private final AwsIdentity identity;
+    private final NamespaceSelection namespaces;
+    private final String owner;
+    private String secretName = DEFAULT_SECRET_NAME;
+    private OutputFormat format = OutputFormat.DOCKERCONFIGJSON;
+    private Optional<String> argoUrl = Optional.empty();
+    private boolean createNamespaces;
+    private List<String> serviceAccounts = List.of(DEFAULT_SERVICE_ACCOUNT);
+    private BuilderLink builderLink = BuilderLink.AUTO;
+    private Adoption adoption = Adoption.NEVER;
+    private boolean dryRun;
+    private List<String> restartDeployments = List.of();
+    private Healing healing = Healing.NEVER;
+    private Duration refreshMargin = RefreshPolicy.DEFAULT.margin();
+    private double jitter;
+    private Optional<OwnerReference> owningResource = Optional.empty();
+
+    private Builder(
+        List<RegistryRef> registries,
+        AwsIdentity identity,
+        NamespaceSelection namespaces,
+        String owner) {
+      this.registries = registries;
+      this.identity = identity;
+      this.namespaces = namespaces;
+      this.owner = owner;
+    }
+
+    public Builder secretName(String secretName) {
+      this.secretName = secretName;
+      return this;
+    }
+
+    public Builder format(OutputFormat format) {
+      this.format = format;
+      return this;
+    }
+
+    public Builder argoUrl(Optional<String> argoUrl) {
+      this.argoUrl = argoUrl;
+      return this;
+    }
+
+    public Builder createNamespaces(boolean createNamespaces) {
+      this.createNamespaces = createNamespaces;
+      return this;
+    }
+
+    public Builder serviceAccounts(List<String> serviceAccounts) {
+      this.serviceAccounts = serviceAccounts;
+      return this;
+    }
+
+    public Builder builderLink(BuilderLink builderLink) {
+      this.builderLink = builderLink;
+      return this;
+    }
+
+    public Builder adoption(Adoption adoption) {
+      this.adoption = adoption;
+      return this;
+    }
+
+    public Builder dryRun(boolean dryRun) {
+      this.dryRun = dryRun;
+      return this;
+    }
+
+    public Builder restartDeployments(List<String> restartDeployments) {
+      this.restartDeployments = restartDeployments;
+      return this;
+    }
+
+    public Builder healing(Healing healing) {
+      this.healing = healing;
+      return this;
+    }
+
+    public Builder refreshMargin(Duration refreshMargin) {
+      this.refreshMargin = refreshMargin;
+      return this;
+    }
+
+    public Builder jitter(double jitter) {
+      this.jitter = jitter;
+      return this;
+    }
+
+    public Builder owningResource(Optional<OwnerReference> owningResource) {
+      this.owningResource = owningResource;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException if the refresh cannot be done as asked
+     */
+    public RefreshSpec build() {
+      return new RefreshSpec(
+          registries,
+          secretName,
+          format,
+          argoUrl,
+          identity,
+          namespaces,
+          createNamespaces,
+          serviceAccounts,
+          builderLink,
+          adoption,
+          dryRun,
+          restartDeployments,
+          healing,
+          owner,
+          refreshMargin,
+          jitter,
+          owningResource);
+    }
+  }
+
+  /** Whether every service account of a namespace is linked. */
+  public boolean linksEveryServiceAccount() {
+    return serviceAccounts.contains(ALL_SERVICE_ACCOUNTS);
   }
 
   private static final Pattern DNS_SUBDOMAIN =
@@ -62,6 +218,8 @@ public record RefreshSpec(
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(namespaces, "namespaces");
     Objects.requireNonNull(builderLink, "builderLink");
+    Objects.requireNonNull(adoption, "adoption");
+    Objects.requireNonNull(healing, "healing");
     Objects.requireNonNull(owner, "owner");
     Objects.requireNonNull(refreshMargin, "refreshMargin");
     Objects.requireNonNull(owningResource, "owningResource");
@@ -81,12 +239,16 @@ public record RefreshSpec(
     if (registries.stream().map(RegistryRef::host).distinct().count() != registries.size()) {
       throw new IllegalArgumentException("a registry is named twice: " + registries);
     }
-    if (format == OutputFormat.ARGOCD_HELM && registries.size() != 1) {
+    if (format.isArgoCd() && registries.size() != 1) {
       throw new IllegalArgumentException(
-          "the argocd-helm format holds one repository: name exactly one registry, got "
+          "the "
+              + format.label()
+              + " format holds one repository: name exactly one registry, got "
               + registries.size());
     }
-    serviceAccounts.forEach(RefreshSpec::checkServiceAccountName);
+    serviceAccounts.stream()
+        .filter(a -> !a.equals(ALL_SERVICE_ACCOUNTS))
+        .forEach(RefreshSpec::checkServiceAccountName);
     if (secretName == null
         || secretName.length() > 253
         || !DNS_SUBDOMAIN.matcher(secretName).matches()) {

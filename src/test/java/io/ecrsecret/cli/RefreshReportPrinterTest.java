@@ -35,7 +35,9 @@ class RefreshReportPrinterTest {
             List.of("default"),
             List.of(),
             List.of(),
-            NamespaceOutcome.CREATED);
+            NamespaceOutcome.CREATED,
+            false,
+            List.of());
     String text = RefreshReportPrinter.text(report(linkFailed), NOW);
     assertThat(text)
         .contains("created, link failed", "deployer does not exist")

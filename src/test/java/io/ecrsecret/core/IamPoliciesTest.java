@@ -56,6 +56,30 @@ class IamPoliciesTest {
   }
 
   @Test
+  void aTrustPolicyForTwoServiceAccountsAdmitsEither() throws Exception {
+    JsonNode sub =
+        JSON.readTree(
+                IamPolicies.trustPolicy(
+                    "https://oidc.example/id/ABC",
+                    "606639739464",
+                    "aws",
+                    "ecr-secret-operator",
+                    List.of("ecr-secret-operator", IamPolicies.RH_MOBB_SERVICE_ACCOUNT),
+                    "openshift"))
+            .path("Statement")
+            .get(0)
+            .path("Condition")
+            .path("StringEquals")
+            .path("oidc.example/id/ABC:sub");
+    assertThat(sub.isArray()).isTrue();
+    assertThat(sub)
+        .extracting(JsonNode::asText)
+        .containsExactly(
+            "system:serviceaccount:ecr-secret-operator:ecr-secret-operator",
+            "system:serviceaccount:ecr-secret-operator:ecr-secret-operator-controller-manager");
+  }
+
+  @Test
   void trustPolicyRejectsABadAccount() {
     assertThatThrownBy(
             () ->

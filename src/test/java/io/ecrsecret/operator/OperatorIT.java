@@ -13,6 +13,7 @@ import io.ecrsecret.operator.api.ClusterEcrPullSecret;
 import io.ecrsecret.operator.api.ClusterPullSecretSpec;
 import io.ecrsecret.operator.api.EcrPullSecret;
 import io.ecrsecret.operator.api.NamespaceSelectorSpec;
+import io.ecrsecret.operator.api.PullSecretSpec;
 import io.ecrsecret.operator.api.SecretReference;
 import io.ecrsecret.sandbox.AwsPeer;
 import io.ecrsecret.sandbox.Sandbox;
@@ -299,6 +300,161 @@ class OperatorIT {
         .as("a link the resource did not make is left")
         .extracting(LocalObjectReference::getName)
         .containsExactly("ecr-pull");
+  }
+
+  private static Optional<Condition> linked(String ns, String name) {
+    var r = kube.resources(EcrPullSecret.class).inNamespace(ns).withName(name).get();
+    return r == null || r.getStatus() == null
+        ? Optional.empty()
+        : StatusBuilder.condition(r.getStatus(), StatusBuilder.LINKED);
+  }
+
+  private static List<String> links(String ns, String account) {
+    var sa = kube.serviceAccounts().inNamespace(ns).withName(account).get();
+    return sa == null || sa.getImagePullSecrets() == null
+        ? List.of()
+        : sa.getImagePullSecrets().stream().map(LocalObjectReference::getName).toList();
+  }
+
+  private static void serviceAccount(String ns, String name) {
+    kube.resource(
+            new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(ns)
+                .endMetadata()
+                .build())
+        .create();
+  }
+
+  /**
+   * A service account that does not exist is not a broken secret: Ready stays True (the secret
+   * holds a valid token), ServiceAccountsLinked says which account is awaited, and the link is made
+   * when the account appears.
+   */
+  @Test
+  void aMissingServiceAccountLeavesTheSecretReadyAndIsLinkedWhenItAppears() {
+    namespace(kube, "op-awaited", Map.of());
+    var resource = pullSecret("op-awaited", "pull", "ecr-pull");
+    resource.getSpec().setServiceAccounts(List.of("default", "deployer"));
+    kube.resource(resource).create();
+    awaitReady("op-awaited", "pull", "True");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () -> linked("op-awaited", "pull"),
+            c ->
+                c.isPresent()
+                    && c.get().getStatus().equals("False")
+                    && c.get().getReason().equals("ServiceAccountMissing")
+                    && c.get().getMessage().contains("op-awaited/deployer"));
+    assertThat(links("op-awaited", "default")).contains("ecr-pull");
+    assertThat(
+            kube.v1().events().inNamespace("op-awaited").list().getItems().stream()
+                .filter(e -> "ServiceAccountMissing".equals(e.getReason())))
+        .as("one Event says which account is awaited")
+        .hasSize(1);
+
+    serviceAccount("op-awaited", "deployer");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> links("op-awaited", "deployer"), l -> l.contains("ecr-pull"));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () -> linked("op-awaited", "pull"),
+            c -> c.isPresent() && c.get().getStatus().equals("True"));
+    assertThat(ready(kube.resource(resource).get()).orElseThrow().getStatus()).isEqualTo("True");
+  }
+
+  /** {@code serviceAccounts: ["*"]}: every account of the namespace, ones made later included. */
+  @Test
+  void everyServiceAccountOfTheNamespaceIsLinkedNewOnesIncluded() {
+    namespace(kube, "op-every", Map.of());
+    serviceAccount("op-every", "ci");
+    var resource = pullSecret("op-every", "pull", "ecr-pull");
+    resource.getSpec().setServiceAccounts(List.of("*"));
+    kube.resource(resource).create();
+    awaitReady("op-every", "pull", "True");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                links("op-every", "default").contains("ecr-pull")
+                    && links("op-every", "ci").contains("ecr-pull"));
+
+    serviceAccount("op-every", "made-later");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> links("op-every", "made-later"), l -> l.contains("ecr-pull"));
+
+    kube.resource(resource).delete();
+    await().atMost(Duration.ofSeconds(15)).until(() -> secret("op-every", "ecr-pull") == null);
+    for (String account : List.of("default", "ci", "made-later")) {
+      assertThat(links("op-every", account)).as(account).doesNotContain("ecr-pull");
+    }
+  }
+
+  /**
+   * {@code deletionPolicy: Retain}: deleting the resource leaves its secret, valid, with its links,
+   * no longer managed and owned by nothing (the garbage collector leaves it too).
+   */
+  @Test
+  void retainKeepsTheSecretAndItsLinksWhenTheResourceGoes() throws Exception {
+    namespace(kube, "op-retain", Map.of());
+    var resource = pullSecret("op-retain", "pull", "ecr-pull");
+    resource.getSpec().setDeletionPolicy(PullSecretSpec.DeletionPolicy.RETAIN);
+    kube.resource(resource).create();
+    awaitReady("op-retain", "pull", "True");
+    String uid = secret("op-retain", "ecr-pull").getMetadata().getUid();
+    assertThat(secret("op-retain", "ecr-pull").getMetadata().getOwnerReferences())
+        .as("nothing for the garbage collector to follow")
+        .isNullOrEmpty();
+
+    kube.resource(resource).delete();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                kube.resources(EcrPullSecret.class).inNamespace("op-retain").withName("pull").get()
+                    == null);
+    Thread.sleep(2_000);
+    Secret kept = secret("op-retain", "ecr-pull");
+    assertThat(kept).isNotNull();
+    assertThat(kept.getMetadata().getUid()).isEqualTo(uid);
+    assertThat(ManagedMarkers.isManaged(kept)).isFalse();
+    assertThat(kept.getMetadata().getAnnotations()).doesNotContainKey(ManagedMarkers.OWNER);
+    assertThat(links("op-retain", "default")).contains("ecr-pull");
+    assertThat(
+            sandbox
+                .registry()
+                .inspect(PullSecretWriter.decoded(kept, DockerConfigJson.KEY).orElseThrow())
+                .succeeded())
+        .isTrue();
+  }
+
+  /** {@code format: argocd-helm-creds}: one Argo CD credential template for a URL prefix. */
+  @Test
+  void anArgoCdCredentialTemplateCoversEveryChartUnderItsPrefix() {
+    namespace(kube, "op-argo-creds", Map.of());
+    var resource = pullSecret("op-argo-creds", "charts", "ecr-charts");
+    resource.getSpec().setFormat(PullSecretSpec.Format.ARGOCD_HELM_CREDS);
+    resource.getSpec().setArgocdUrl(registry + "/charts");
+    resource.getSpec().setServiceAccounts(List.of());
+    kube.resource(resource).create();
+    awaitReady("op-argo-creds", "charts", "True");
+    Secret creds = secret("op-argo-creds", "ecr-charts");
+    assertThat(creds.getType()).isEqualTo("Opaque");
+    assertThat(creds.getMetadata().getLabels())
+        .containsEntry("argocd.argoproj.io/secret-type", "repo-creds");
+    var data = decodeAll(creds);
+    assertThat(data)
+        .containsEntry("url", registry + "/charts")
+        .containsEntry("type", "helm")
+        .containsEntry("enableOCI", "true")
+        .containsEntry("username", "AWS")
+        .doesNotContainKey("name");
+    assertThat(data.get("password")).isNotBlank();
   }
 
   @Test
@@ -727,7 +883,7 @@ class OperatorIT {
   }
 
   @Test
-  void aSeed003ManifestAppliedUnchangedYieldsTheSecretThatOperatorMade() throws Exception {
+  void anRhMobbManifestAppliedUnchangedYieldsTheSecretThatOperatorMade() throws Exception {
     namespace(kube, "test-ecr-secret-operator", Map.of());
     String manifest =
         """

@@ -111,6 +111,110 @@ class OperatorPodsIT {
   }
 
   /**
+   * {@code healPullFailures: true}: a Deployment's pod stuck in ImagePullBackOff before the
+   * resource existed is deleted once the secret is written, and its replacement runs; a bare pod
+   * stuck the same way is left (nothing would make it again); one Event names what was deleted.
+   */
+  @Test
+  void podsStuckBeforeTheSecretAreHealedWhenAControllerMakesThemAgain(Sandbox sandbox)
+      throws Exception {
+    sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
+    String ns = "pods-heal-operator";
+    try (KubernetesClient operatorClient = cluster.adminClient();
+        var operator =
+            OperatorFixture.start(
+                sandbox, operatorClient, OperatorFixture.testConfig(), Clock.systemUTC())) {
+      TestCluster.namespace(kube, ns, Map.of());
+      kube.resource(Pods.deployment(ns, "app", image)).create();
+      kube.resource(Pods.of(ns, "bare", image)).create();
+      await("both pods stuck")
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                var pods = kube.pods().inNamespace(ns).list().getItems();
+                return pods.size() == 2 && pods.stream().allMatch(Pods::refusedToPull);
+              });
+      String stuck = Pods.ofApp(kube, ns, "app").get(0).getMetadata().getUid();
+      String bare = kube.pods().inNamespace(ns).withName("bare").get().getMetadata().getUid();
+
+      var resource = new EcrPullSecret();
+      resource.getMetadata().setName("pull");
+      resource.getMetadata().setNamespace(ns);
+      var spec = new EcrPullSecret.Spec();
+      spec.setRegistries(List.of(registry));
+      spec.setHealPullFailures(true);
+      resource.setSpec(spec);
+      kube.resource(resource).create();
+      awaitReady(kube, () -> kube.resource(resource).get().getStatus());
+
+      await("the Deployment's pod replaced by one that runs")
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () ->
+                  Pods.ofApp(kube, ns, "app").stream()
+                      .anyMatch(p -> Pods.running(p) && !p.getMetadata().getUid().equals(stuck)));
+      assertThat(kube.pods().inNamespace(ns).withName("bare").get().getMetadata().getUid())
+          .as("a bare pod is never deleted")
+          .isEqualTo(bare);
+      var healed =
+          kube.v1().events().inNamespace(ns).list().getItems().stream()
+              .filter(e -> "PodsHealed".equals(e.getReason()))
+              .toList();
+      assertThat(healed).hasSize(1);
+      assertThat(healed.get(0).getMessage()).contains(ns + "/app-").doesNotContain("/bare");
+      OperatorFixture.deleteAllResources(kube);
+    }
+  }
+
+  /**
+   * {@code serviceAccounts: ["*"]}: a service account made after the resource is linked as it
+   * appears, and a pod running as it pulls.
+   */
+  @Test
+  void aServiceAccountMadeLaterIsLinkedAndItsPodsPull(Sandbox sandbox) throws Exception {
+    sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
+    String ns = "pods-every-account";
+    try (KubernetesClient operatorClient = cluster.adminClient();
+        var operator =
+            OperatorFixture.start(
+                sandbox, operatorClient, OperatorFixture.testConfig(), Clock.systemUTC())) {
+      TestCluster.namespace(kube, ns, Map.of());
+      var resource = new EcrPullSecret();
+      resource.getMetadata().setName("pull");
+      resource.getMetadata().setNamespace(ns);
+      var spec = new EcrPullSecret.Spec();
+      spec.setRegistries(List.of(registry));
+      spec.setServiceAccounts(List.of("*"));
+      resource.setSpec(spec);
+      kube.resource(resource).create();
+      awaitReady(kube, () -> kube.resource(resource).get().getStatus());
+
+      kube.resource(
+              new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                  .withNewMetadata()
+                  .withName("made-later")
+                  .withNamespace(ns)
+                  .endMetadata()
+                  .build())
+          .create();
+      await("the new account linked")
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () -> {
+                var sa = kube.serviceAccounts().inNamespace(ns).withName("made-later").get();
+                return sa.getImagePullSecrets() != null
+                    && sa.getImagePullSecrets().stream()
+                        .anyMatch(r -> "ecr-pull-secret".equals(r.getName()));
+              });
+      var pod = Pods.of(ns, "app", image);
+      pod.getSpec().setServiceAccountName("made-later");
+      kube.resource(pod).create();
+      Pods.await(kube, ns, "app", Pods::running, Duration.ofSeconds(60));
+      OperatorFixture.deleteAllResources(kube);
+    }
+  }
+
+  /**
    * Tokens that last 90 s, refreshed a minute before their end (and not more than once a minute,
    * the operator's floor): a rotation a minute, two or more in the test. Pods made before, between
    * and after them all pull; once the operator is gone and the last token expired, a new pod is

@@ -17,6 +17,7 @@ public final class TestOperatorConfig {
   private String leaseName;
   private Optional<String> leaseNamespace = Optional.empty();
   private boolean compat;
+  private Optional<String> compatCredentialsSecret = Optional.empty();
   private Duration maxReconcileInterval = Duration.ofHours(1);
   private String identity;
   private Duration retryBackoff = Duration.ofSeconds(1);
@@ -62,19 +63,22 @@ public final class TestOperatorConfig {
     return this;
   }
 
+  public TestOperatorConfig compatCredentialsSecret(String name) {
+    this.compatCredentialsSecret = Optional.of(name);
+    return this;
+  }
+
   public OperatorConfig build() {
-    return new OperatorConfig(
-        watchNamespaces,
-        0,
-        0,
-        leaderElection,
-        leaseName,
-        leaseNamespace,
-        List.of(),
-        true,
-        compat,
-        maxReconcileInterval,
-        Optional.of(identity),
-        retryBackoff);
+    return OperatorConfig.builder()
+        .watchNamespaces(watchNamespaces)
+        .ports(0, 0)
+        .leaderElection(leaderElection)
+        .lease(leaseName, leaseNamespace)
+        .compat(compat)
+        .compatCredentialsSecret(compatCredentialsSecret)
+        .maxReconcileInterval(maxReconcileInterval)
+        .identity(Optional.of(identity))
+        .retryBackoff(retryBackoff)
+        .build();
   }
 }

@@ -3,6 +3,7 @@ package io.ecrsecret.operator.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.ecrsecret.core.RefreshPolicy;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -19,7 +20,19 @@ public class PullSecretSpec {
     @JsonProperty("dockerconfigjson")
     DOCKERCONFIGJSON,
     @JsonProperty("argocd-helm")
-    ARGOCD_HELM
+    ARGOCD_HELM,
+    @JsonProperty("argocd-helm-creds")
+    ARGOCD_HELM_CREDS
+  }
+
+  /** What deleting the resource does to the secrets it keeps. */
+  public enum DeletionPolicy {
+    /** they are deleted (an adopted one is given back as it was) */
+    @JsonProperty("Delete")
+    DELETE,
+    /** they stay, with their links, and are no longer managed */
+    @JsonProperty("Retain")
+    RETAIN
   }
 
   /** Whether OpenShift's builder service account may use the secret for builds. */
@@ -49,18 +62,23 @@ public class PullSecretSpec {
   @Default("dockerconfigjson")
   @JsonPropertyDescription(
       "dockerconfigjson: an image-pull secret. argocd-helm: an Argo CD repository secret for Helm"
-          + " charts in ECR (one registry).")
+          + " charts in ECR (one registry). argocd-helm-creds: an Argo CD credential template"
+          + " (repo-creds), used for every chart repository whose URL starts with argocdUrl.")
   private Format format = Format.DOCKERCONFIGJSON;
 
   @Size(max = 2048)
-  @JsonPropertyDescription("Repository URL for the argocd-helm format. Default: the registry host.")
+  @JsonPropertyDescription(
+      "Repository URL (argocd-helm) or URL prefix (argocd-helm-creds), e.g."
+          + " 123456789012.dkr.ecr.us-east-1.amazonaws.com/charts. Default: the registry host.")
   private String argocdUrl;
 
   @Size(max = 32)
   @JsonPropertyDescription(
       "Service accounts whose imagePullSecrets get the secret (links others made are kept)."
-          + " Default: [default]. Empty: none.")
-  private List<@Pattern(Validation.DNS_SUBDOMAIN) @Size(max = 253) String> serviceAccounts;
+          + " [\"*\"]: every service account of the namespace, new ones included. An account"
+          + " that does not exist yet is linked when it appears (condition"
+          + " ServiceAccountsLinked). Default: [default]. Empty: none.")
+  private List<@Pattern(Validation.SERVICE_ACCOUNT) @Size(max = 253) String> serviceAccounts;
 
   @Default("auto")
   @JsonPropertyDescription(
@@ -68,7 +86,7 @@ public class PullSecretSpec {
           + " builder --for=pull,mount). auto: where that account exists.")
   private BuilderLink builderLink = BuilderLink.AUTO;
 
-  @Default("3h")
+  @Default(RefreshPolicy.DEFAULT_MARGIN_TEXT)
   @Pattern(Validation.DURATION)
   @ValidationRule(
       value = "duration(self) >= duration('1m') && duration(self) <= duration('11h')",
@@ -76,7 +94,7 @@ public class PullSecretSpec {
   @JsonPropertyDescription(
       "Refresh this long before the token expires (timed from the token's own expiry, with"
           + " jitter). Default: 3h.")
-  private String refreshMargin = "3h";
+  private String refreshMargin = RefreshPolicy.DEFAULT_MARGIN_TEXT;
 
   @JsonPropertyDescription(
       "Take over an existing secret of that name that nothing manages; its entries for other"
@@ -85,6 +103,20 @@ public class PullSecretSpec {
 
   @JsonPropertyDescription("Whom to be in AWS. Default: the operator's own identity.")
   private AwsIdentitySpec aws;
+
+  @Default("Delete")
+  @JsonPropertyDescription(
+      "What deleting this resource does to its secrets. Delete: they are deleted (an adopted"
+          + " one is given back as it was). Retain: they stay, with their service-account links,"
+          + " no longer managed. Default: Delete.")
+  private DeletionPolicy deletionPolicy = DeletionPolicy.DELETE;
+
+  @JsonPropertyDescription(
+      "After the secret or a link is written, delete the pods in the namespace stuck in"
+          + " ErrImagePull or ImagePullBackOff on an image of these registries, where a"
+          + " controller (a ReplicaSet, a Job...) makes them again: they then pull with the"
+          + " secret. Bare pods are left alone. Default: false.")
+  private Boolean healPullFailures;
 
   public List<String> getRegistries() {
     return registries;
@@ -148,6 +180,22 @@ public class PullSecretSpec {
 
   public void setAdopt(Boolean adopt) {
     this.adopt = adopt;
+  }
+
+  public DeletionPolicy getDeletionPolicy() {
+    return deletionPolicy;
+  }
+
+  public void setDeletionPolicy(DeletionPolicy deletionPolicy) {
+    this.deletionPolicy = deletionPolicy;
+  }
+
+  public Boolean getHealPullFailures() {
+    return healPullFailures;
+  }
+
+  public void setHealPullFailures(Boolean healPullFailures) {
+    this.healPullFailures = healPullFailures;
   }
 
   public AwsIdentitySpec getAws() {

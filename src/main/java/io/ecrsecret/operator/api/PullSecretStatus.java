@@ -14,7 +14,10 @@ public class PullSecretStatus {
   @JsonPropertyDescription("The generation of the spec this status describes.")
   private Long observedGeneration;
 
-  @JsonPropertyDescription("Ready: True when every secret holds a valid token.")
+  @JsonPropertyDescription(
+      "Ready: True when every secret holds a valid token. ServiceAccountsLinked: True when every"
+          + " service account named links it (False while one does not exist yet, or a link"
+          + " failed).")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("When a new token was last written.")
@@ -25,6 +28,11 @@ public class PullSecretStatus {
 
   @JsonPropertyDescription("When the next refresh is planned.")
   private String nextRefreshTime;
+
+  @JsonPropertyDescription(
+      "When this resource took over a secret that existed before it (made by hand, or by the"
+          + " operator this one replaces) rather than creating it.")
+  private String secretAdoptedAt;
 
   @JsonPropertyDescription("ClusterEcrPullSecret: namespaces holding a valid secret.")
   private Integer namespacesReady;
@@ -99,6 +107,14 @@ public class PullSecretStatus {
     this.failedNamespaces = failedNamespaces;
   }
 
+  public String getSecretAdoptedAt() {
+    return secretAdoptedAt;
+  }
+
+  public void setSecretAdoptedAt(String secretAdoptedAt) {
+    this.secretAdoptedAt = secretAdoptedAt;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof PullSecretStatus s
@@ -107,6 +123,7 @@ public class PullSecretStatus {
         && Objects.equals(lastRefreshTime, s.lastRefreshTime)
         && Objects.equals(tokenExpiresAt, s.tokenExpiresAt)
         && Objects.equals(nextRefreshTime, s.nextRefreshTime)
+        && Objects.equals(secretAdoptedAt, s.secretAdoptedAt)
         && Objects.equals(namespacesReady, s.namespacesReady)
         && Objects.equals(namespacesFailed, s.namespacesFailed)
         && Objects.equals(failedNamespaces, s.failedNamespaces);

@@ -3,7 +3,9 @@ package io.ecrsecret.operator.compat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.ecrsecret.operator.api.PullSecretSpec;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -12,8 +14,8 @@ import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
- * Seed 003's {@code ArgoHelmRepoSecret}, served unchanged: an Argo CD repository secret for Helm
- * charts in ECR, named {@code generated_secret_name}, for {@code url}.
+ * rh-mobb's ecr-secret-operator's {@code ArgoHelmRepoSecret}, served unchanged: an Argo CD
+ * repository secret for Helm charts in ECR, named {@code generated_secret_name}, for {@code url}.
  */
 @Group("ecr.mobb.redhat.com")
 @Version("v1alpha1")
@@ -28,7 +30,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class ArgoHelmRepoSecret extends CustomResource<ArgoHelmRepoSecret.Spec, CompatStatus>
     implements Namespaced {
 
-  /** The fields seed 003 defined, under their names. */
+  /** The fields rh-mobb's ecr-secret-operator defined, under their names. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Spec {
     @Required
@@ -50,6 +52,12 @@ public class ArgoHelmRepoSecret extends CustomResource<ArgoHelmRepoSecret.Spec, 
     @JsonPropertyDescription(
         "How often the old operator refreshed, e.g. 10h (see Secret.spec.frequency).")
     private String frequency;
+
+    @Default("Retain")
+    @JsonPropertyDescription(
+        "What deleting this resource does to its secret. Retain (the default, as rh-mobb's"
+            + " operator did): it stays, no longer managed. Delete: it is deleted.")
+    private PullSecretSpec.DeletionPolicy deletionPolicy = PullSecretSpec.DeletionPolicy.RETAIN;
 
     public String getGeneratedSecretName() {
       return generatedSecretName;
@@ -73,6 +81,14 @@ public class ArgoHelmRepoSecret extends CustomResource<ArgoHelmRepoSecret.Spec, 
 
     public void setRegion(String region) {
       this.region = region;
+    }
+
+    public PullSecretSpec.DeletionPolicy getDeletionPolicy() {
+      return deletionPolicy;
+    }
+
+    public void setDeletionPolicy(PullSecretSpec.DeletionPolicy deletionPolicy) {
+      this.deletionPolicy = deletionPolicy;
     }
 
     public String getFrequency() {

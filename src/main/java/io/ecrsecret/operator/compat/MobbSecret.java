@@ -3,7 +3,9 @@ package io.ecrsecret.operator.compat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.ecrsecret.operator.api.PullSecretSpec;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -14,9 +16,9 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
- * Seed 003's {@code ecr.mobb.redhat.com/v1alpha1} {@code Secret}, served unchanged: a docker config
- * secret named {@code generated_secret_name} for {@code ecr_registry}, with a token of {@code
- * region}.
+ * rh-mobb's ecr-secret-operator's {@code ecr.mobb.redhat.com/v1alpha1} {@code Secret}, served
+ * unchanged: a docker config secret named {@code generated_secret_name} for {@code ecr_registry},
+ * with a token of {@code region}.
  */
 @Group("ecr.mobb.redhat.com")
 @Version("v1alpha1")
@@ -33,7 +35,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class MobbSecret extends CustomResource<MobbSecret.Spec, CompatStatus>
     implements Namespaced {
 
-  /** The fields seed 003 defined, under their names. */
+  /** The fields rh-mobb's ecr-secret-operator defined, under their names. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Spec {
     @Required
@@ -58,6 +60,12 @@ public class MobbSecret extends CustomResource<MobbSecret.Spec, CompatStatus>
             + " token's own expiry, and happens at least this often.")
     private String frequency;
 
+    @Default("Retain")
+    @JsonPropertyDescription(
+        "What deleting this resource does to its secret. Retain (the default, as rh-mobb's"
+            + " operator did): it stays, no longer managed. Delete: it is deleted.")
+    private PullSecretSpec.DeletionPolicy deletionPolicy = PullSecretSpec.DeletionPolicy.RETAIN;
+
     public String getGeneratedSecretName() {
       return generatedSecretName;
     }
@@ -80,6 +88,14 @@ public class MobbSecret extends CustomResource<MobbSecret.Spec, CompatStatus>
 
     public void setRegion(String region) {
       this.region = region;
+    }
+
+    public PullSecretSpec.DeletionPolicy getDeletionPolicy() {
+      return deletionPolicy;
+    }
+
+    public void setDeletionPolicy(PullSecretSpec.DeletionPolicy deletionPolicy) {
+      this.deletionPolicy = deletionPolicy;
     }
 
     public String getFrequency() {

@@ -1,0 +1,71 @@
+package io.ecrsecret.operator;
+
+import io.ecrsecret.aws.AwsIdentity;
+import io.ecrsecret.operator.api.PullSecretSpec.DeletionPolicy;
+import io.ecrsecret.operator.api.PullSecretStatus;
+import io.ecrsecret.refresh.RefreshSpec;
+import io.fabric8.kubernetes.client.CustomResource;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one kind of pull-secret resource means, and all that differs between the kinds: how its spec
+ * reads as a refresh, as whom, which service accounts it links, what becomes of its secrets when it
+ * is deleted, and its status. {@link PullSecretReconciler} does the rest, the same for every kind.
+ *
+ * @param <R> the resource kind
+ * @param <S> its status
+ */
+interface PullSecretKind<R extends CustomResource<?, S>, S extends PullSecretStatus> {
+
+  Class<R> resourceClass();
+
+  /**
+   * Whether the resource is cluster-scoped: its secrets lie in the namespaces it selects, which it
+   * watches; it owns none of them by reference.
+   */
+  boolean clusterScoped();
+
+  /**
+   * The identity the resource asks for.
+   *
+   * @throws SpecException if its spec says something the schema could not rule out
+   * @throws IdentityResolver.IdentityNotAllowedException if it may not be that identity
+   */
+  AwsIdentity identity(R resource, IdentityResolver identities);
+
+  /**
+   * The refresh the resource asks for, as this identity, kept by this owner: everything but the
+   * jitter and the owner reference, which the reconciler sets.
+   *
+   * @throws SpecException if its spec says something the schema could not rule out
+   */
+  RefreshSpec.Builder refresh(R resource, AwsIdentity identity, String owner);
+
+  /**
+   * The service accounts the resource links its secret to (OpenShift's builder included where it
+   * may; {@code *} for every account): the ones whose events matter, and the only links removed
+   * with the secret. Empty for a kind that links none (it then watches no service account).
+   */
+  List<String> linkedAccounts(R resource);
+
+  String secretName(R resource);
+
+  DeletionPolicy deletionPolicy(R resource);
+
+  S newStatus();
+
+  /** A kind may ask to be reconciled at least this often (rh-mobb's {@code frequency}). */
+  default Optional<Duration> refreshAtLeastEvery(R resource) {
+    return Optional.empty();
+  }
+
+  /** Kind-specific status fields (rh-mobb's phase), after the common ones are built. */
+  default void finishStatus(S status, SyncResult result) {}
+
+  /** Whether the kind links service accounts at all (if not, it watches none). */
+  default boolean linksServiceAccounts() {
+    return true;
+  }
+}

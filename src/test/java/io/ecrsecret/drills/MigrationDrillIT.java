@@ -1,0 +1,224 @@
+package io.ecrsecret.drills;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ecrsecret.aws.AwsClientSettings;
+import io.ecrsecret.core.DockerConfigJson;
+import io.ecrsecret.kube.ManagedMarkers;
+import io.ecrsecret.kube.PullSecretWriter;
+import io.ecrsecret.operator.EcrSecretOperator;
+import io.ecrsecret.operator.compat.ArgoHelmRepoSecret;
+import io.ecrsecret.operator.compat.MobbSecret;
+import io.ecrsecret.sandbox.Sandbox;
+import io.ecrsecret.sandbox.SandboxExtension;
+import io.ecrsecret.testing.TestCluster;
+import io.ecrsecret.testing.TestOperatorConfig;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Switching from rh-mobb's operator costs nothing: its resources and the secrets it made are in
+ * place (no labels, no owner references, its data layout, a token long expired), our operator
+ * starts, and a watch on each secret sees it updated in place, never deleted; every secret then
+ * authenticates at the registry. Deleting the old resources (their default deletion policy is
+ * Retain) leaves every secret where it is, valid and no longer managed.
+ */
+@ExtendWith(SandboxExtension.class)
+class MigrationDrillIT {
+
+  private static final String NS = "migrate-from-rh-mobb";
+
+  @Test
+  void theSecretsRhMobbMadeAreTakenOverInPlaceAndStayWhenItsResourcesGo(Sandbox sandbox)
+      throws Exception {
+    String registry = sandbox.registry().ecrHost();
+    sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
+    try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
+      TestCluster.installCrds(kube, true);
+      TestCluster.namespace(kube, NS, Map.of());
+      // as rh-mobb's operator left them: its resources, and the secrets it wrote from them
+      for (var item :
+          kube.load(
+                  new ByteArrayInputStream(
+                      """
+                      apiVersion: ecr.mobb.redhat.com/v1alpha1
+                      kind: Secret
+                      metadata: {name: ecr-secret, namespace: %1$s}
+                      spec:
+                        generated_secret_name: ecr-docker-secret
+                        ecr_registry: %2$s
+                        frequency: 10h
+                        region: us-east-1
+                      ---
+                      apiVersion: ecr.mobb.redhat.com/v1alpha1
+                      kind: ArgoHelmRepoSecret
+                      metadata: {name: helm-repo, namespace: %1$s}
+                      spec:
+                        generated_secret_name: ecr-argo-helm-secret
+                        url: %2$s
+                        frequency: 10h
+                        region: us-east-1
+                      """
+                          .formatted(NS, registry)
+                          .getBytes(StandardCharsets.UTF_8)))
+              .items()) {
+        kube.resource(item).create();
+      }
+      String stale = "AWS:expired-long-ago";
+      Secret docker =
+          kube.resource(
+                  new SecretBuilder()
+                      .withNewMetadata()
+                      .withName("ecr-docker-secret")
+                      .withNamespace(NS)
+                      .endMetadata()
+                      .withType("kubernetes.io/dockerconfigjson")
+                      .withData(
+                          Map.of(
+                              DockerConfigJson.KEY,
+                              b64(
+                                  "{\"auths\":{\""
+                                      + registry
+                                      + "\":{\"username\":\"AWS\",\"password\":\"expired-long-ago\","
+                                      + "\"auth\":\""
+                                      + b64(stale)
+                                      + "\"}}}")))
+                      .build())
+              .create();
+      Secret argo =
+          kube.resource(
+                  new SecretBuilder()
+                      .withNewMetadata()
+                      .withName("ecr-argo-helm-secret")
+                      .withNamespace(NS)
+                      .withLabels(Map.of("argocd.argoproj.io/secret-type", "repository"))
+                      .endMetadata()
+                      .withType("Opaque")
+                      .withStringData(
+                          Map.of(
+                              "name", "ecr-argo-helm-secret",
+                              "url", registry,
+                              "type", "helm",
+                              "username", "AWS",
+                              "password", "expired-long-ago"))
+                      .build())
+              .create();
+      assertThat(sandbox.registry().inspect(decoded(docker)).succeeded())
+          .as("the secret rh-mobb's operator left no longer authenticates")
+          .isFalse();
+
+      var events = new CopyOnWriteArrayList<String>();
+      try (Watch dockerWatch = watch(kube, "ecr-docker-secret", events);
+          Watch argoWatch = watch(kube, "ecr-argo-helm-secret", events);
+          KubernetesClient operatorClient = sandbox.kubernetes().adminClient();
+          EcrSecretOperator operator =
+              EcrSecretOperator.start(
+                  TestOperatorConfig.named("migration-drill").compat().build(),
+                  operatorClient,
+                  Clock.systemUTC(),
+                  new AwsClientSettings(3, Duration.ofSeconds(5), Duration.ofSeconds(20)))) {
+        await("both secrets taken over")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    ManagedMarkers.isManaged(secret(kube, "ecr-docker-secret"))
+                        && ManagedMarkers.isManaged(secret(kube, "ecr-argo-helm-secret")));
+        Secret taken = secret(kube, "ecr-docker-secret");
+        assertThat(taken.getMetadata().getUid()).isEqualTo(docker.getMetadata().getUid());
+        assertThat(secret(kube, "ecr-argo-helm-secret").getMetadata().getUid())
+            .isEqualTo(argo.getMetadata().getUid());
+        assertThat(sandbox.registry().inspect(decoded(taken)).succeeded())
+            .as("the secret taken over authenticates")
+            .isTrue();
+        assertThat(taken.getData())
+            .as("nothing of ours added to what the pods read")
+            .containsOnlyKeys(DockerConfigJson.KEY);
+        assertThat(
+                PullSecretWriter.decoded(secret(kube, "ecr-argo-helm-secret"), "password")
+                    .orElseThrow())
+            .isNotEqualTo("expired-long-ago");
+        await("the adoption said in status and an Event")
+            .atMost(Duration.ofSeconds(15))
+            .until(
+                () -> {
+                  var r =
+                      kube.resources(MobbSecret.class).inNamespace(NS).withName("ecr-secret").get();
+                  return r.getStatus() != null
+                      && r.getStatus().getSecretAdoptedAt() != null
+                      && kube.v1().events().inNamespace(NS).list().getItems().stream()
+                          .anyMatch(e -> "SecretAdopted".equals(e.getReason()));
+                });
+
+        // the old resources go; with their default policy (Retain) the secrets stay
+        kube.resources(MobbSecret.class).inNamespace(NS).withName("ecr-secret").delete();
+        kube.resources(ArgoHelmRepoSecret.class).inNamespace(NS).withName("helm-repo").delete();
+        await("the resources finalized")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    kube.resources(MobbSecret.class).inNamespace(NS).list().getItems().isEmpty()
+                        && kube.resources(ArgoHelmRepoSecret.class)
+                            .inNamespace(NS)
+                            .list()
+                            .getItems()
+                            .isEmpty());
+        Thread.sleep(2_000); // a garbage collector that would delete them has had its chance
+        Secret kept = secret(kube, "ecr-docker-secret");
+        assertThat(kept).isNotNull();
+        assertThat(kept.getMetadata().getUid()).isEqualTo(docker.getMetadata().getUid());
+        assertThat(ManagedMarkers.isManaged(kept)).as("no longer managed").isFalse();
+        assertThat(kept.getMetadata().getOwnerReferences()).isNullOrEmpty();
+        assertThat(sandbox.registry().inspect(decoded(kept)).succeeded()).isTrue();
+        assertThat(secret(kube, "ecr-argo-helm-secret")).isNotNull();
+      }
+      assertThat(events)
+          .as("the secrets were only ever modified, never deleted and made again")
+          .isNotEmpty()
+          .allMatch(e -> e.equals("MODIFIED"));
+    }
+  }
+
+  private static Watch watch(KubernetesClient kube, String name, List<String> events) {
+    return kube.secrets()
+        .inNamespace(NS)
+        .withName(name)
+        .watch(
+            kube.secrets().inNamespace(NS).withName(name).get().getMetadata().getResourceVersion(),
+            new Watcher<Secret>() {
+              @Override
+              public void eventReceived(Action action, Secret resource) {
+                events.add(action.name());
+              }
+
+              @Override
+              public void onClose(WatcherException cause) {}
+            });
+  }
+
+  private static Secret secret(KubernetesClient kube, String name) {
+    return kube.secrets().inNamespace(NS).withName(name).get();
+  }
+
+  private static String decoded(Secret secret) {
+    return PullSecretWriter.decoded(secret, DockerConfigJson.KEY).orElseThrow();
+  }
+
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+}
