@@ -110,10 +110,9 @@ public record AwsIdentity(Base base, List<RoleHop> roles) {
    */
   public record RoleHop(
       String roleArn, Optional<String> externalId, String sessionName, Duration duration) {
-    private static final java.util.regex.Pattern ARN =
-        java.util.regex.Pattern.compile("arn:aws(-cn|-us-gov|-iso[a-z-]*)?:iam::[0-9]{12}:role/.+");
+    private static final java.util.regex.Pattern ARN = io.ecrsecret.core.Syntax.ROLE_ARN_PATTERN;
     private static final java.util.regex.Pattern SESSION =
-        java.util.regex.Pattern.compile("[\\w+=,.@-]{2,64}");
+        io.ecrsecret.core.Syntax.SESSION_NAME_PATTERN;
 
     public RoleHop {
       Objects.requireNonNull(externalId, "externalId");

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ecrsecret.core.DockerConfigJson;
 import io.ecrsecret.core.RegistryCredentials;
-import io.ecrsecret.kube.PullSecretWriter;
+import io.ecrsecret.kube.SecretData;
 import io.ecrsecret.registry.RegistryLoginCheck;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -118,13 +118,13 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   private static Map<String, RegistryCredentials> credentials(Secret secret) {
-    Optional<String> dockerConfig = PullSecretWriter.decoded(secret, DockerConfigJson.KEY);
+    Optional<String> dockerConfig = SecretData.decoded(secret, DockerConfigJson.KEY);
     if (dockerConfig.isPresent()) {
       return DockerConfigJson.parse(dockerConfig.get());
     }
-    Optional<String> url = PullSecretWriter.decoded(secret, "url");
-    Optional<String> user = PullSecretWriter.decoded(secret, "username");
-    Optional<String> password = PullSecretWriter.decoded(secret, "password");
+    Optional<String> url = SecretData.decoded(secret, "url");
+    Optional<String> user = SecretData.decoded(secret, "username");
+    Optional<String> password = SecretData.decoded(secret, "password");
     if (url.isPresent() && user.isPresent() && password.isPresent()) {
       String host = url.get().replaceFirst("^[a-z]+://", "").split("/")[0];
       return Map.of(host, new RegistryCredentials(user.get(), password.get(), Optional.empty()));

@@ -19,7 +19,7 @@ public final class IamPolicies {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final Pattern REPOSITORY_ARN =
       Pattern.compile("arn:aws(-cn|-us-gov)?:ecr:[a-z0-9-]+:[0-9]{12}:repository/[^\\s]+");
-  private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
+  private static final Pattern ACCOUNT = Syntax.ACCOUNT_PATTERN;
   private static final Pattern PRINCIPAL_ARN =
       Pattern.compile("arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(role|user)/[\\w+=,.@/-]+");
   private static final Pattern ASSUMED_ROLE =

@@ -88,11 +88,4 @@ public record RefreshPolicy(
     Instant earliest = now.plus(minimumInterval);
     return planned.isBefore(earliest) ? earliest : planned;
   }
-
-  /**
-   * Whether a secret whose token expires at {@code expiresAt} is due for refresh at {@code now}.
-   */
-  public boolean isDue(Instant now, Optional<Instant> expiresAt) {
-    return expiresAt.map(e -> !now.isBefore(e.minus(margin))).orElse(true);
-  }
 }

@@ -14,27 +14,26 @@ import java.util.regex.Pattern;
  * @param region the AWS region whose ECR hands out the token ({@code us-east-1} for ECR Public)
  * @param kind which endpoint family
  */
-public record RegistryRef(String host, String account, String region, Kind kind) {
+public record RegistryRef(String host, String region, Kind kind) {
 
   /** The endpoint families ECR serves registries from. */
   public enum Kind {
+    /** a private registry (ecr or ecr-fips, in any partition) */
     PRIVATE,
-    PRIVATE_FIPS,
     PUBLIC
   }
 
   public static final String PUBLIC_HOST = "public.ecr.aws";
 
-  private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
-  private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]");
+  private static final Pattern ACCOUNT = Syntax.ACCOUNT_PATTERN;
+  private static final Pattern REGION = Syntax.REGION_PATTERN;
   private static final Pattern PRIVATE_HOST =
       Pattern.compile(
-          "(?<account>[0-9]{12})\\.dkr\\.(?<ecr>ecr|ecr-fips)\\.(?<region>[a-z0-9-]+)"
+          "[0-9]{12}\\.dkr\\.(ecr|ecr-fips)\\.(?<region>[a-z0-9-]+)"
               + "\\.(?<domain>amazonaws\\.com|amazonaws\\.com\\.cn)");
 
   public RegistryRef {
     Objects.requireNonNull(host, "host");
-    Objects.requireNonNull(account, "account");
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(kind, "kind");
   }
@@ -50,8 +49,7 @@ public record RegistryRef(String host, String account, String region, Kind kind)
           "AWS region '" + region + "' is not a region name (e.g. us-east-1, eu-west-2)");
     }
     String domain = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
-    return new RegistryRef(
-        account + ".dkr.ecr." + region + "." + domain, account, region, Kind.PRIVATE);
+    return new RegistryRef(account + ".dkr.ecr." + region + "." + domain, region, Kind.PRIVATE);
   }
 
   /**
@@ -71,7 +69,7 @@ public record RegistryRef(String host, String account, String region, Kind kind)
       value = value.substring(0, slash);
     }
     if (value.equals(PUBLIC_HOST)) {
-      return new RegistryRef(PUBLIC_HOST, "", "us-east-1", Kind.PUBLIC);
+      return new RegistryRef(PUBLIC_HOST, "us-east-1", Kind.PUBLIC);
     }
     if (value.matches("[0-9]+:[a-z0-9-]+")) {
       String[] parts = value.split(":");
@@ -98,8 +96,7 @@ public record RegistryRef(String host, String account, String region, Kind kind)
                   ? " is not in the China partition (amazonaws.com.cn)"
                   : " belongs in amazonaws.com.cn"));
     }
-    Kind kind = m.group("ecr").equals("ecr-fips") ? Kind.PRIVATE_FIPS : Kind.PRIVATE;
-    return new RegistryRef(value, m.group("account"), region, kind);
+    return new RegistryRef(value, region, Kind.PRIVATE);
   }
 
   private static final String EXPECTED =

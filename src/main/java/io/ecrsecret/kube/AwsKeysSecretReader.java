@@ -83,7 +83,7 @@ public final class AwsKeysSecretReader {
               + " does not exist; create it with the key 'credentials' holding an AWS shared"
               + " credentials file (a [default] profile), as rh-mobb's operator documents");
     }
-    String file = PullSecretWriter.decoded(secret, "credentials").orElse(null);
+    String file = SecretData.decoded(secret, "credentials").orElse(null);
     if (file == null || file.isBlank()) {
       throw new UnusableKeysException(
           "AWS credentials "
@@ -110,7 +110,7 @@ public final class AwsKeysSecretReader {
   private static Optional<String> first(Secret secret, String... keys) {
     for (String key : keys) {
       Optional<String> value =
-          PullSecretWriter.decoded(secret, key).map(String::trim).filter(v -> !v.isEmpty());
+          SecretData.decoded(secret, key).map(String::trim).filter(v -> !v.isEmpty());
       if (value.isPresent()) {
         return value;
       }

@@ -66,7 +66,7 @@ public final class ManagedSecretRemover {
       // adopted before the record was kept: remove our registry entries and markers only
       String registries = ManagedMarkers.annotation(secret, ManagedMarkers.REGISTRIES);
       var released = new HashMap<>(nonNull(secret.getData()));
-      PullSecretWriter.decoded(secret, DockerConfigJson.KEY)
+      SecretData.decoded(secret, DockerConfigJson.KEY)
           .ifPresent(
               json ->
                   released.put(

@@ -60,8 +60,6 @@ public final class PullSecretWriter {
     }
   }
 
-  private static final int ATTEMPTS = 5;
-
   private final KubernetesClient client;
 
   public PullSecretWriter(KubernetesClient client) {
@@ -211,27 +209,22 @@ public final class PullSecretWriter {
       boolean dryRun,
       String contentDigest,
       ClusterState state) {
-    for (int attempt = 1; ; attempt++) {
-      Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
-      try {
-        return existing == null
-            ? create(
-                namespace,
-                name,
-                content,
-                owner,
-                encode(content.data(Optional.empty())),
-                contentDigest,
-                dryRun,
-                state)
-            : update(existing, content, owner, adoption, dryRun, contentDigest, state);
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == ATTEMPTS) {
-          throw e;
-        }
-        // someone else wrote it in between: read it again and decide again
-      }
-    }
+    // someone else may write it in between: then it is read again and decided again
+    return Conflicts.retry(
+        () -> {
+          Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
+          return existing == null
+              ? create(
+                  namespace,
+                  name,
+                  content,
+                  owner,
+                  encode(content.data(Optional.empty())),
+                  contentDigest,
+                  dryRun,
+                  state)
+              : update(existing, content, owner, adoption, dryRun, contentDigest, state);
+        });
   }
 
   private Written create(
@@ -456,13 +449,6 @@ public final class PullSecretWriter {
         (k, v) ->
             encoded.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
     return encoded;
-  }
-
-  /** A data item of a secret, decoded. */
-  public static Optional<String> decoded(Secret secret, String key) {
-    return Optional.ofNullable(secret.getData())
-        .map(d -> d.get(key))
-        .map(v -> new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8));
   }
 
   private static Map<String, String> nonNull(Map<String, String> map) {

@@ -35,8 +35,6 @@ public final class ServiceAccountLinker {
   /** OpenShift's account that runs builds. */
   public static final String BUILDER = "builder";
 
-  private static final int ATTEMPTS = 5;
-
   private final KubernetesClient client;
 
   public ServiceAccountLinker(KubernetesClient client) {
@@ -147,27 +145,22 @@ public final class ServiceAccountLinker {
       java.util.function.Function<ServiceAccount, ServiceAccount> edit,
       Result done,
       Result nothingToDo) {
-    for (int attempt = 1; ; attempt++) {
-      ServiceAccount sa = client.serviceAccounts().inNamespace(namespace).withName(name).get();
-      if (sa == null) {
-        return Result.MISSING;
-      }
-      ServiceAccount changed = edit.apply(sa);
-      if (changed == null) {
-        return nothingToDo;
-      }
-      if (dryRun) {
-        return done;
-      }
-      try {
-        client.serviceAccounts().inNamespace(namespace).resource(changed).update();
-        return done;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == ATTEMPTS) {
-          throw e;
-        }
-      }
-    }
+    return Conflicts.retry(
+        () -> {
+          ServiceAccount sa = client.serviceAccounts().inNamespace(namespace).withName(name).get();
+          if (sa == null) {
+            return Result.MISSING;
+          }
+          ServiceAccount changed = edit.apply(sa);
+          if (changed == null) {
+            return nothingToDo;
+          }
+          if (!dryRun) {
+            // update() sends the resource version read above: a concurrent write answers 409
+            client.serviceAccounts().inNamespace(namespace).resource(changed).update();
+          }
+          return done;
+        });
   }
 
   /** Whether the account has the links {@link #link} would add. */

@@ -5,8 +5,8 @@ import io.ecrsecret.core.DockerConfigJson;
 import io.ecrsecret.core.OutputFormat;
 import io.ecrsecret.core.RegistryCredentials;
 import io.ecrsecret.kube.ManagedMarkers;
-import io.ecrsecret.kube.PullSecretWriter;
 import io.ecrsecret.kube.SecretConflictException;
+import io.ecrsecret.kube.SecretData;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Instant;
@@ -86,8 +86,7 @@ final class PullSecretContent implements io.ecrsecret.kube.SecretContent {
       return ArgoCdHelmRepository.renderCredentialTemplate(
           argoUrl, byHost.values().iterator().next());
     }
-    Optional<String> current =
-        existing.flatMap(s -> PullSecretWriter.decoded(s, DockerConfigJson.KEY));
+    Optional<String> current = existing.flatMap(s -> SecretData.decoded(s, DockerConfigJson.KEY));
     List<String> previouslyOurs =
         existing
             .map(s -> ManagedMarkers.annotation(s, ManagedMarkers.REGISTRIES))

@@ -206,8 +206,7 @@ public record RefreshSpec(
     return serviceAccounts.contains(ALL_SERVICE_ACCOUNTS);
   }
 
-  private static final Pattern DNS_SUBDOMAIN =
-      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  private static final Pattern DNS_SUBDOMAIN = io.ecrsecret.core.Syntax.DNS_SUBDOMAIN_PATTERN;
 
   public RefreshSpec {
     registries = List.copyOf(registries);

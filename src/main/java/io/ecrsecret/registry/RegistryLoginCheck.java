@@ -1,5 +1,7 @@
 package io.ecrsecret.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecrsecret.core.RegistryCredentials;
 import java.io.IOException;
 import java.net.URI;
@@ -111,17 +113,29 @@ public final class RegistryLoginCheck {
       return new Result(
           registry, false, token.statusCode(), rejection(token.statusCode()) + " (token service)");
     }
-    Matcher t =
-        Pattern.compile("\"(?:token|access_token)\"\\s*:\\s*\"([^\"]+)\"").matcher(token.body());
-    if (!t.find()) {
+    String bearer = bearerToken(token.body());
+    if (bearer.isEmpty()) {
       return new Result(
           registry, false, token.statusCode(), "the token service answered without a token");
     }
     HttpResponse<String> authed =
-        send(HttpRequest.newBuilder(v2).header("Authorization", "Bearer " + t.group(1)));
+        send(HttpRequest.newBuilder(v2).header("Authorization", "Bearer " + bearer));
     return authed.statusCode() == 200
         ? new Result(registry, true, 200, "authenticated")
         : new Result(registry, false, authed.statusCode(), rejection(authed.statusCode()));
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The token of a token service's answer ({@code token}, or OAuth2's {@code access_token}). */
+  private static String bearerToken(String body) {
+    try {
+      JsonNode answer = JSON.readTree(body);
+      String token = answer.path("token").asText("");
+      return token.isEmpty() ? answer.path("access_token").asText("") : token;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return "";
+    }
   }
 
   /**

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ecrsecret.core.DockerConfigJson;
 import io.ecrsecret.kube.ManagedMarkers;
-import io.ecrsecret.kube.PullSecretWriter;
+import io.ecrsecret.kube.SecretData;
 import io.ecrsecret.sandbox.AwsPeer;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
@@ -58,7 +58,7 @@ class RefreshCommandIT {
   }
 
   private String dockerConfig(String ns, String name) {
-    return PullSecretWriter.decoded(secret(ns, name), DockerConfigJson.KEY).orElseThrow();
+    return SecretData.decoded(secret(ns, name), DockerConfigJson.KEY).orElseThrow();
   }
 
   @Test

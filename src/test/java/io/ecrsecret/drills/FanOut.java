@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ecrsecret.core.DockerConfigJson;
 import io.ecrsecret.kube.ManagedMarkers;
-import io.ecrsecret.kube.PullSecretWriter;
+import io.ecrsecret.kube.SecretData;
 import io.ecrsecret.operator.api.ClusterEcrPullSecret;
 import io.ecrsecret.operator.api.ClusterPullSecretSpec;
 import io.ecrsecret.operator.api.NamespaceSelectorSpec;
@@ -74,15 +74,13 @@ record FanOut(String name, int count) {
     for (Secret s : secrets) {
       assertThat(ManagedMarkers.annotation(s, ManagedMarkers.OWNER))
           .isEqualTo("ClusterEcrPullSecret/" + name);
-      assertThat(
-              DockerConfigJson.parse(
-                  PullSecretWriter.decoded(s, DockerConfigJson.KEY).orElseThrow()))
+      assertThat(DockerConfigJson.parse(SecretData.decoded(s, DockerConfigJson.KEY).orElseThrow()))
           .containsKey(sandbox.registry().ecrHost());
     }
     var pulled =
         sandbox
             .registry()
-            .inspect(PullSecretWriter.decoded(secrets.get(0), DockerConfigJson.KEY).orElseThrow());
+            .inspect(SecretData.decoded(secrets.get(0), DockerConfigJson.KEY).orElseThrow());
     assertThat(pulled.succeeded()).as(pulled.output()).isTrue();
   }
 }

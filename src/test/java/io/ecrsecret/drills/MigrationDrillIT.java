@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.ecrsecret.aws.AwsClientSettings;
 import io.ecrsecret.core.DockerConfigJson;
 import io.ecrsecret.kube.ManagedMarkers;
-import io.ecrsecret.kube.PullSecretWriter;
+import io.ecrsecret.kube.SecretData;
 import io.ecrsecret.operator.EcrSecretOperator;
 import io.ecrsecret.operator.compat.ArgoHelmRepoSecret;
 import io.ecrsecret.operator.compat.MobbSecret;
@@ -149,8 +149,7 @@ class MigrationDrillIT {
             .as("nothing of ours added to what the pods read")
             .containsOnlyKeys(DockerConfigJson.KEY);
         assertThat(
-                PullSecretWriter.decoded(secret(kube, "ecr-argo-helm-secret"), "password")
-                    .orElseThrow())
+                SecretData.decoded(secret(kube, "ecr-argo-helm-secret"), "password").orElseThrow())
             .isNotEqualTo("expired-long-ago");
         await("the adoption said in status and an Event")
             .atMost(Duration.ofSeconds(15))
@@ -193,6 +192,126 @@ class MigrationDrillIT {
     }
   }
 
+  /**
+   * rh-mobb's credentials as it documents them: a Secret {@code aws-ecr-cloud-credentials} in the
+   * operator's namespace, key {@code credentials}, an AWS shared credentials file. With static keys
+   * its kinds ask AWS with those keys; with {@code role_arn} and {@code source_profile} they assume
+   * the role first, as the AWS SDK does for such a profile.
+   */
+  @Test
+  void rhMobbsCredentialsSecretIsWhatItsKindsUse(Sandbox sandbox) throws Exception {
+    String registry = sandbox.registry().ecrHost();
+    sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
+    var keys =
+        sandbox
+            .aws()
+            .createUser(
+                "rh-mobb-user",
+                io.ecrsecret.sandbox.AwsPeer.policy(
+                    "[\"ecr:GetAuthorizationToken\",\"sts:AssumeRole\"]", "\"*\""));
+    String role =
+        sandbox
+            .aws()
+            .createRole(
+                "rh-mobb-role",
+                "arn:aws:iam::" + io.ecrsecret.sandbox.AwsPeer.ACCOUNT + ":user/rh-mobb-user",
+                null,
+                io.ecrsecret.sandbox.AwsPeer.policy("[\"ecr:GetAuthorizationToken\"]", "\"*\""));
+    String operatorNs = "rh-mobb-operator";
+    try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
+      TestCluster.installCrds(kube, true);
+      for (String ns : List.of(operatorNs, "rh-mobb-keys", "rh-mobb-role")) {
+        TestCluster.namespace(kube, ns, Map.of());
+      }
+      credentials(
+          kube,
+          operatorNs,
+          "[default]\naws_access_key_id = "
+              + keys.accessKeyId()
+              + "\naws_secret_access_key = "
+              + keys.secretAccessKey()
+              + "\n");
+      sandbox.aws().resetRequestCounts();
+      try (KubernetesClient operatorClient = sandbox.kubernetes().adminClient();
+          EcrSecretOperator operator =
+              EcrSecretOperator.start(
+                  TestOperatorConfig.named("rh-mobb-credentials")
+                      .compat()
+                      .operatorNamespace(operatorNs)
+                      .compatCredentialsSecret("aws-ecr-cloud-credentials")
+                      .build(),
+                  operatorClient,
+                  Clock.systemUTC(),
+                  new AwsClientSettings(3, Duration.ofSeconds(5), Duration.ofSeconds(20)))) {
+        mobbSecret(kube, "rh-mobb-keys", registry);
+        await("the secret made with the keys of the credentials file")
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> kube.secrets().inNamespace("rh-mobb-keys").withName("pull").get() != null);
+        assertThat(sandbox.aws().requestCountByAccessKey(keys.accessKeyId()))
+            .as("asked with the keys in aws-ecr-cloud-credentials")
+            .isPositive();
+
+        credentials(
+            kube,
+            operatorNs,
+            "[default]\nrole_arn = "
+                + role
+                + "\nsource_profile = base\n\n[base]\naws_access_key_id = "
+                + keys.accessKeyId()
+                + "\naws_secret_access_key = "
+                + keys.secretAccessKey()
+                + "\n");
+        sandbox.aws().resetRequestCounts();
+        mobbSecret(kube, "rh-mobb-role", registry);
+        await("the secret made as the role of the credentials file")
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> kube.secrets().inNamespace("rh-mobb-role").withName("pull").get() != null);
+        var requests = sandbox.aws().recentRequests();
+        assertThat(requests)
+            .extracting(r -> r.path("action").asText())
+            .containsSubsequence("sts:AssumeRole", "ecr:GetAuthorizationToken");
+        assertThat(
+                requests.stream()
+                    .filter(r -> r.path("action").asText().equals("sts:AssumeRole"))
+                    .map(r -> r.path("params").path("RoleArn").asText()))
+            .contains(role);
+        deleteMobbSecrets(kube);
+      }
+    }
+  }
+
+  private static void credentials(KubernetesClient kube, String ns, String file) {
+    kube.resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("aws-ecr-cloud-credentials")
+                .withNamespace(ns)
+                .endMetadata()
+                .withStringData(Map.of("credentials", file))
+                .build())
+        .forceConflicts()
+        .serverSideApply();
+  }
+
+  private static void mobbSecret(KubernetesClient kube, String ns, String registry) {
+    var resource = new MobbSecret();
+    resource.getMetadata().setName("ecr");
+    resource.getMetadata().setNamespace(ns);
+    var spec = new MobbSecret.Spec();
+    spec.setGeneratedSecretName("pull");
+    spec.setEcrRegistry(registry);
+    resource.setSpec(spec);
+    kube.resource(resource).create();
+  }
+
+  /** Deletes the rh-mobb resources while the operator can still finalize them. */
+  private static void deleteMobbSecrets(KubernetesClient kube) {
+    kube.resources(MobbSecret.class).inAnyNamespace().delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> kube.resources(MobbSecret.class).inAnyNamespace().list().getItems().isEmpty());
+  }
+
   private static Watch watch(KubernetesClient kube, String name, List<String> events) {
     return kube.secrets()
         .inNamespace(NS)
@@ -215,7 +334,7 @@ class MigrationDrillIT {
   }
 
   private static String decoded(Secret secret) {
-    return PullSecretWriter.decoded(secret, DockerConfigJson.KEY).orElseThrow();
+    return SecretData.decoded(secret, DockerConfigJson.KEY).orElseThrow();
   }
 
   private static String b64(String s) {

@@ -13,6 +13,31 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SandboxExtension.class)
 class HelmChartIT {
 
+  /** The values for a switch from rh-mobb's operator: its kinds, its credentials, its account. */
+  @Test
+  void theRhMobbValuesServeItsKindsWithItsCredentialsAndItsServiceAccount() throws Exception {
+    var rendered =
+        Manifests.helm(
+            "template",
+            "ecr-secret-operator",
+            "charts/ecr-secret-operator",
+            "--namespace",
+            "ecr-secret-operator",
+            "-f",
+            "charts/ecr-secret-operator/values-rh-mobb.yaml",
+            "--set",
+            Manifests.CHART_IMAGE);
+    assertThat(rendered.exitCode()).as(rendered.output()).isZero();
+    assertThat(rendered.output())
+        .contains(
+            "ecr.mobb.redhat.com",
+            "--compat-credentials-secret=aws-ecr-cloud-credentials",
+            "serviceAccountName: ecr-secret-operator-controller-manager",
+            "resources: [pods]")
+        .as("the CRDs are rh-mobb's, updated with kubectl apply: Helm cannot take them over")
+        .doesNotContain("kind: CustomResourceDefinition");
+  }
+
   @Test
   void chartLintsAndRendersEveryShape(Sandbox sandbox) throws Exception {
     var lint =

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ecrsecret.core.DockerConfigJson;
 import io.ecrsecret.kube.ManagedMarkers;
-import io.ecrsecret.kube.PullSecretWriter;
+import io.ecrsecret.kube.SecretData;
 import io.ecrsecret.operator.api.AwsIdentitySpec;
 import io.ecrsecret.operator.api.ClusterEcrPullSecret;
 import io.ecrsecret.operator.api.ClusterPullSecretSpec;
@@ -127,9 +127,7 @@ class OperatorIT {
               assertThat(o.getUid()).isEqualTo(ready.getMetadata().getUid());
             });
     var pulled =
-        sandbox
-            .registry()
-            .inspect(PullSecretWriter.decoded(secret, DockerConfigJson.KEY).orElseThrow());
+        sandbox.registry().inspect(SecretData.decoded(secret, DockerConfigJson.KEY).orElseThrow());
     assertThat(pulled.succeeded()).as(pulled.output()).isTrue();
     var status = ready.getStatus();
     assertThat(status.getObservedGeneration()).isEqualTo(1L);
@@ -153,8 +151,7 @@ class OperatorIT {
     kube.resource(pullSecret("op-restore", "pull", "ecr-pull")).create();
     awaitReady("op-restore", "pull", "True");
     String good =
-        PullSecretWriter.decoded(secret("op-restore", "ecr-pull"), DockerConfigJson.KEY)
-            .orElseThrow();
+        SecretData.decoded(secret("op-restore", "ecr-pull"), DockerConfigJson.KEY).orElseThrow();
 
     kube.secrets().inNamespace("op-restore").withName("ecr-pull").delete();
     await().atMost(Duration.ofSeconds(15)).until(() -> secret("op-restore", "ecr-pull") != null);
@@ -173,7 +170,7 @@ class OperatorIT {
         .atMost(Duration.ofSeconds(15))
         .until(
             () ->
-                PullSecretWriter.decoded(secret("op-restore", "ecr-pull"), DockerConfigJson.KEY)
+                SecretData.decoded(secret("op-restore", "ecr-pull"), DockerConfigJson.KEY)
                     .orElseThrow(),
             good::equals);
 
@@ -428,7 +425,7 @@ class OperatorIT {
     assertThat(
             sandbox
                 .registry()
-                .inspect(PullSecretWriter.decoded(kept, DockerConfigJson.KEY).orElseThrow())
+                .inspect(SecretData.decoded(kept, DockerConfigJson.KEY).orElseThrow())
                 .succeeded())
         .isTrue();
   }
@@ -746,8 +743,7 @@ class OperatorIT {
     adopter.getSpec().setServiceAccounts(List.of());
     kube.resource(adopter).create();
     awaitReady("op-give-back", "adopter", "True");
-    assertThat(
-            PullSecretWriter.decoded(secret("op-give-back", "existing-pull"), DockerConfigJson.KEY))
+    assertThat(SecretData.decoded(secret("op-give-back", "existing-pull"), DockerConfigJson.KEY))
         .get()
         .asString()
         .contains("quay.io")
@@ -922,7 +918,7 @@ class OperatorIT {
     assertThat(docker.getType()).isEqualTo("kubernetes.io/dockerconfigjson");
     assertThat(docker.getData()).containsOnlyKeys(DockerConfigJson.KEY);
     var json = new com.fasterxml.jackson.databind.ObjectMapper();
-    String dockerConfig = PullSecretWriter.decoded(docker, DockerConfigJson.KEY).orElseThrow();
+    String dockerConfig = SecretData.decoded(docker, DockerConfigJson.KEY).orElseThrow();
     // each token has a password of its own (as ECR's do); the registry accepts this one
     String password =
         json.readTree(dockerConfig).path("auths").path(registry).path("password").asText();

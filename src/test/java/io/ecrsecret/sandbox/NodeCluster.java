@@ -68,13 +68,15 @@ public final class NodeCluster implements KubernetesCluster {
    */
   public static NodeCluster start(Path projectRoot, Path state, RegistryPeer registry) {
     try {
-      // what an earlier run left (its logs are kept until now, for a look after a failure)
-      unmountUnder(state);
+      // what an earlier run left (its logs are kept until now, for a look after a failure), and
+      // what a killed one left running
+      reapLeftovers(state);
       deleteTree(state);
       Files.createDirectories(state);
       boolean podLogsExisted = Files.exists(Path.of("/var/log/pods"));
       var kube = RestartableKubernetesPeer.start(state.resolve("kube"), true);
       var cluster = new NodeCluster(state, kube, !podLogsExisted);
+      Files.writeString(state.resolve("cgroup-root"), cluster.cgroupRoot);
       try {
         cluster.saveSysctls();
         cluster.startControlPlane();
@@ -388,13 +390,68 @@ public final class NodeCluster implements KubernetesCluster {
             + processes.get(processes.size() - 1).logTail());
   }
 
-  private void saveSysctls() {
+  /**
+   * The machine's own values, kept in {@link #ORIGINAL_SYSCTLS} until the cluster has put them
+   * back: a cluster whose process was killed (no {@link #close()}) leaves the file, and the next
+   * cluster restores those values rather than the ones the dead kubelet set.
+   */
+  private void saveSysctls() throws IOException {
+    if (Files.exists(ORIGINAL_SYSCTLS)) {
+      for (String line : Files.readAllLines(ORIGINAL_SYSCTLS)) {
+        int eq = line.indexOf('=');
+        if (eq > 0) {
+          savedSysctls.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+      }
+      return;
+    }
     for (String s : SYSCTLS) {
       try {
         savedSysctls.put(s, Files.readString(Path.of("/proc/sys", s)).trim());
       } catch (IOException e) {
         // not on this kernel
       }
+    }
+    Files.createDirectories(ORIGINAL_SYSCTLS.getParent());
+    var lines = new ArrayList<String>();
+    savedSysctls.forEach((k, v) -> lines.add(k + "=" + v));
+    Files.write(ORIGINAL_SYSCTLS, lines);
+  }
+
+  /** Where the machine's sysctls wait while a cluster runs (tmpfs: gone at reboot, as they are). */
+  static final Path ORIGINAL_SYSCTLS = Path.of("/run/ecr-sandbox/original-sysctls");
+
+  /**
+   * What a cluster whose process was killed left in this state directory: its processes (found by
+   * their command lines, which name the directory) and its pods' processes (in the cgroup root it
+   * recorded), its mounts and cgroups.
+   */
+  private static void reapLeftovers(Path state) throws IOException {
+    String dir = state.toAbsolutePath().toString();
+    Path recorded = state.resolve("cgroup-root");
+    String cgroupRoot = Files.exists(recorded) ? Files.readString(recorded).trim() : null;
+    var leftovers =
+        ProcessHandle.allProcesses()
+            .filter(p -> p.pid() != ProcessHandle.current().pid())
+            .filter(
+                p ->
+                    p.info().commandLine().map(c -> c.contains(dir)).orElse(false)
+                        || (cgroupRoot != null && inCgroup(p.pid(), cgroupRoot)))
+            .toList();
+    if (!leftovers.isEmpty()) {
+      System.err.println(
+          "node cluster: stopping " + leftovers.size() + " processes a killed run left in " + dir);
+      leftovers.forEach(ProcessHandle::destroyForcibly);
+      for (ProcessHandle p : leftovers) {
+        p.onExit()
+            .orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+            .exceptionally(e -> p)
+            .join();
+      }
+    }
+    unmountUnder(state);
+    if (cgroupRoot != null) {
+      removeCgroups(cgroupRoot);
     }
   }
 
@@ -440,6 +497,13 @@ public final class NodeCluster implements KubernetesCluster {
             System.err.println("cannot restore sysctl " + s + ": " + e.getMessage());
           }
         });
+    if (!savedSysctls.isEmpty()) {
+      try {
+        Files.deleteIfExists(ORIGINAL_SYSCTLS);
+      } catch (IOException e) {
+        System.err.println("cannot remove " + ORIGINAL_SYSCTLS + ": " + e.getMessage());
+      }
+    }
     // the kubelet writes pod logs to fixed paths: this cluster's pods' entries go, and the
     // directories too where this cluster made them and they are empty now
     for (Path logs : List.of(Path.of("/var/log/pods"), Path.of("/var/log/containers"))) {
@@ -470,9 +534,13 @@ public final class NodeCluster implements KubernetesCluster {
   }
 
   private boolean inCgroupRoot(long pid) {
+    return inCgroup(pid, cgroupRoot);
+  }
+
+  private static boolean inCgroup(long pid, String root) {
     try {
       return Files.readString(Path.of("/proc", String.valueOf(pid), "cgroup"))
-          .contains(":" + cgroupRoot + "/");
+          .contains(":" + root + "/");
     } catch (IOException e) {
       return false;
     }
@@ -501,6 +569,10 @@ public final class NodeCluster implements KubernetesCluster {
    * This cluster's cgroups (cgroupfs driver: /sys/fs/cgroup/CONTROLLER/ROOT/...), deepest first.
    */
   private void removeCgroups() {
+    removeCgroups(cgroupRoot);
+  }
+
+  private static void removeCgroups(String cgroupRoot) {
     Path root = Path.of("/sys/fs/cgroup");
     try (var controllers = Files.list(root)) {
       for (Path controller : controllers.toList()) {

@@ -38,6 +38,7 @@ public final class Sandbox implements AutoCloseable {
   public static Sandbox start(Path projectRoot, Path stateDir, boolean node) {
     try {
       Files.createDirectories(stateDir);
+      reapLeftovers(stateDir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -51,12 +52,24 @@ public final class Sandbox implements AutoCloseable {
       // pulls go through the AWS peer's front, which accepts each token only until its expiry
       aws.serveRegistry(registry.directAddress(), "AWS", AwsPeer.ecrPassword(AwsPeer.ACCOUNT));
       registry.frontedBy(aws.registryFront());
+      Sandbox sandbox;
       if (!node) {
-        return new Sandbox(apiServer.join(), aws, registry, null);
+        sandbox = new Sandbox(apiServer.join(), aws, registry, null);
+      } else {
+        String image = registry.pushBusybox();
+        sandbox =
+            new Sandbox(
+                NodeCluster.start(projectRoot, stateDir.resolve("node"), registry),
+                aws,
+                registry,
+                image);
       }
-      String image = registry.pushBusybox();
-      return new Sandbox(
-          NodeCluster.start(projectRoot, stateDir.resolve("node"), registry), aws, registry, image);
+      sandbox.recordProcesses(stateDir);
+      return sandbox;
+    } catch (IOException e) {
+      closeQuietly(registry);
+      closeQuietly(aws);
+      throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
       closeQuietly(registry);
       closeQuietly(aws);
@@ -123,6 +136,47 @@ public final class Sandbox implements AutoCloseable {
       env.put("SANDBOX_IMAGE", image);
     }
     return env;
+  }
+
+  /**
+   * Every process of this sandbox (the peers', and the cluster's, which are children of this JVM),
+   * with its command line, in {@code STATE/processes}: if this JVM is killed, the next start stops
+   * the ones still running.
+   */
+  private void recordProcesses(Path stateDir) throws IOException {
+    var lines = new ArrayList<String>();
+    var all = new ArrayList<>(pids());
+    ProcessHandle.current().descendants().map(ProcessHandle::pid).forEach(all::add);
+    for (long pid : all) {
+      ProcessHandle.of(pid)
+          .flatMap(p -> p.info().commandLine())
+          .ifPresent(c -> lines.add(pid + " " + c.replace('\n', ' ')));
+    }
+    Files.write(stateDir.resolve("processes"), lines);
+  }
+
+  /** Stops what a killed run recorded and left running (the same pid with the same command). */
+  private static void reapLeftovers(Path stateDir) throws IOException {
+    Path recorded = stateDir.resolve("processes");
+    if (!Files.exists(recorded)) {
+      return;
+    }
+    for (String line : Files.readAllLines(recorded)) {
+      int space = line.indexOf(' ');
+      if (space < 0) {
+        continue;
+      }
+      long pid = Long.parseLong(line.substring(0, space));
+      String command = line.substring(space + 1);
+      ProcessHandle.of(pid)
+          .filter(p -> p.info().commandLine().map(command::equals).orElse(false))
+          .ifPresent(
+              p -> {
+                System.err.println("sandbox: stopping what a killed run left: " + command);
+                p.destroyForcibly();
+              });
+    }
+    Files.delete(recorded);
   }
 
   /** Processes of the AWS peer and the registry (the cluster's are children of this JVM). */

@@ -63,6 +63,12 @@ public final class TestOperatorConfig {
     return this;
   }
 
+  /** The operator's own namespace (where the lease and rh-mobb's credentials Secret live). */
+  public TestOperatorConfig operatorNamespace(String namespace) {
+    this.leaseNamespace = Optional.of(namespace);
+    return this;
+  }
+
   public TestOperatorConfig compatCredentialsSecret(String name) {
     this.compatCredentialsSecret = Optional.of(name);
     return this;

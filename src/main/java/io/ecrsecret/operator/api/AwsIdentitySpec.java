@@ -1,5 +1,6 @@
 package io.ecrsecret.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -7,6 +8,9 @@ import io.fabric8.generator.annotation.Size;
 
 /** Whom to be in AWS. Empty: the operator's own identity (IRSA, Pod Identity, instance role). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// a field a newer CRD has and this version does not know is ignored, not fatal: an operator
+// rolled back after its CRDs were upgraded keeps serving
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class AwsIdentitySpec {
 
   @JsonPropertyDescription("Static AWS keys from a Secret instead of the operator's own identity.")

@@ -1,5 +1,6 @@
 package io.ecrsecret.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -9,6 +10,9 @@ import java.util.List;
 
 /** Which namespaces a ClusterEcrPullSecret writes into. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// a field a newer CRD has and this version does not know is ignored, not fatal: an operator
+// rolled back after its CRDs were upgraded keeps serving
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class NamespaceSelectorSpec {
 
   @Size(max = 256)

@@ -1,5 +1,6 @@
 package io.ecrsecret.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -13,6 +14,9 @@ import java.util.List;
 
 /** What both pull-secret kinds declare: registries, the secret, links, timing, identity. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// a field a newer CRD has and this version does not know is ignored, not fatal: an operator
+// rolled back after its CRDs were upgraded keeps serving
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class PullSecretSpec {
 
   /** The kind of secret written. */

@@ -1,5 +1,6 @@
 package io.ecrsecret.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -9,6 +10,9 @@ import java.util.Objects;
 
 /** The observed state of a pull-secret resource. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// a field a newer CRD has and this version does not know is ignored, not fatal: an operator
+// rolled back after its CRDs were upgraded keeps serving
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class PullSecretStatus {
 
   @JsonPropertyDescription("The generation of the spec this status describes.")

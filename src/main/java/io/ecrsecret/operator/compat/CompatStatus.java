@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.ecrsecret.operator.api.PullSecretStatus;
 
-/** Status of the seed-003 kinds: theirs ({@code phase}, {@code lastUpdatedTime}) and ours. */
+/** Status of rh-mobb's kinds: theirs ({@code phase}, {@code lastUpdatedTime}) and ours. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CompatStatus extends PullSecretStatus {
 

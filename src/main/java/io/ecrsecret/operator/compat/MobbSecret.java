@@ -1,5 +1,6 @@
 package io.ecrsecret.operator.compat;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -37,6 +38,9 @@ public class MobbSecret extends CustomResource<MobbSecret.Spec, CompatStatus>
 
   /** The fields rh-mobb's ecr-secret-operator defined, under their names. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  // a field a newer CRD has and this version does not know is ignored, not fatal: an operator
+  // rolled back after its CRDs were upgraded keeps serving
+  @JsonIgnoreProperties(ignoreUnknown = true)
   public static class Spec {
     @Required
     @Size(min = 1, max = 253)
