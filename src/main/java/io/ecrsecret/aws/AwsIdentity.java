@@ -110,6 +110,29 @@ public record AwsIdentity(Base base, List<RoleHop> roles) {
    */
   public record RoleHop(
       String roleArn, Optional<String> externalId, String sessionName, Duration duration) {
+
+    /** The session name CloudTrail shows unless one is given. */
+    public static final String DEFAULT_SESSION_NAME = "ecr-secret-operator";
+
+    /** The session duration unless one is given, as users write it. */
+    public static final String DEFAULT_DURATION_TEXT = "1h";
+
+    public static final Duration DEFAULT_DURATION = Duration.ofHours(1);
+
+    /**
+     * An external ID is sent when a role is assumed: one without a role is a mistake, said in the
+     * caller's terms.
+     *
+     * @throws IllegalArgumentException if there is an external ID and no role
+     */
+    public static void requireRoleForExternalId(
+        boolean externalId, boolean role, String externalIdName, String roleName) {
+      if (externalId && !role) {
+        throw new IllegalArgumentException(
+            externalIdName + " needs " + roleName + ": it is sent when assuming a role");
+      }
+    }
+
     private static final java.util.regex.Pattern ARN = io.ecrsecret.core.Syntax.ROLE_ARN_PATTERN;
     private static final java.util.regex.Pattern SESSION =
         io.ecrsecret.core.Syntax.SESSION_NAME_PATTERN;

@@ -39,14 +39,14 @@ final class AwsIdentityOptions {
   @Option(
       names = "--role-session-name",
       paramLabel = "NAME",
-      defaultValue = "ecr-secret-operator",
+      defaultValue = AwsIdentity.RoleHop.DEFAULT_SESSION_NAME,
       description = "Role session name, as CloudTrail shows it (default: ${DEFAULT-VALUE}).")
   String sessionName;
 
   @Option(
       names = "--role-duration",
       paramLabel = "DURATION",
-      defaultValue = "1h",
+      defaultValue = AwsIdentity.RoleHop.DEFAULT_DURATION_TEXT,
       converter = DurationConverter.class,
       description = "Role session duration, 15m to 12h (default: ${DEFAULT-VALUE}).")
   Duration roleDuration;
@@ -73,10 +73,8 @@ final class AwsIdentityOptions {
                   sessionName,
                   roleDuration));
     }
-    if (externalId != null && roleArns.isEmpty()) {
-      throw new IllegalArgumentException(
-          "--external-id needs --role-arn: it is sent when assuming a role");
-    }
+    AwsIdentity.RoleHop.requireRoleForExternalId(
+        externalId != null, !roleArns.isEmpty(), "--external-id", "--role-arn");
     return identity;
   }
 }

@@ -2,6 +2,8 @@ package io.ecrsecret.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ecrsecret.aws.AwsAccessException;
+import io.ecrsecret.aws.CallerIdentity;
 import io.ecrsecret.core.IamPolicies;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,9 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
-import software.amazon.awssdk.services.sts.StsClient;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "iam-policy",
@@ -43,6 +47,8 @@ import software.amazon.awssdk.services.sts.StsClient;
           + " holding both documents."
     })
 final class IamPolicyCommand implements Callable<Integer> {
+
+  @Spec CommandSpec command;
 
   @ParentCommand Main main;
 
@@ -146,29 +152,39 @@ final class IamPolicyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (only != null && !only.equals("permission") && !only.equals("trust")) {
-      throw new IllegalArgumentException("--only takes permission or trust, got '" + only + "'");
+      throw new ParameterException(
+          command.commandLine(), "--only takes permission or trust, got '" + only + "'");
     }
     int kinds = (oidcProvider != null ? 1 : 0) + (podIdentity ? 1 : 0) + (assumeRole ? 1 : 0);
     if (kinds > 1) {
-      throw new IllegalArgumentException(
+      throw new ParameterException(
+          command.commandLine(),
           "choose one trust policy: --oidc-provider, --pod-identity or --assume-role");
     }
     if (!assumeRole && (principalArn != null || externalId != null)) {
-      throw new IllegalArgumentException(
+      throw new ParameterException(
+          command.commandLine(),
           "--principal-arn and --external-id belong to --assume-role; add it");
     }
-    String permission = IamPolicies.permissionPolicy(repositoryArns);
+    String permission = UserInput.read(command, () -> IamPolicies.permissionPolicy(repositoryArns));
     String trust = null;
     if (oidcProvider != null) {
+      String account = account();
       trust =
-          IamPolicies.trustPolicy(
-              oidcProvider, account(), partition, namespace, serviceAccounts, audience);
+          UserInput.read(
+              command,
+              () ->
+                  IamPolicies.trustPolicy(
+                      oidcProvider, account, partition, namespace, serviceAccounts, audience));
     } else if (podIdentity) {
       trust = IamPolicies.podIdentityTrustPolicy();
     } else if (assumeRole) {
-      trust = IamPolicies.assumeRoleTrustPolicy(principal(), externalId);
+      String principal = principal();
+      trust =
+          UserInput.read(command, () -> IamPolicies.assumeRoleTrustPolicy(principal, externalId));
     } else if ("trust".equals(only)) {
-      throw new IllegalArgumentException(
+      throw new ParameterException(
+          command.commandLine(),
           "the trust policy needs --oidc-provider URL (IRSA, ROSA STS), --pod-identity (EKS Pod"
               + " Identity) or --assume-role (a role assumed on top, cross-account)");
     }
@@ -199,13 +215,13 @@ final class IamPolicyCommand implements Callable<Integer> {
     if (principalArn != null) {
       return principalArn;
     }
-    try (StsClient sts = StsClient.create()) {
-      return IamPolicies.principalOf(sts.getCallerIdentity().arn());
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          "the trust policy needs the principal that assumes the role: pass --principal-arn"
-              + " (asking AWS failed: "
-              + e.getClass().getSimpleName()
+    try {
+      return IamPolicies.principalOf(CallerIdentity.ofDefaultChain().arn());
+    } catch (AwsAccessException e) {
+      throw new ParameterException(
+          command.commandLine(),
+          "the trust policy needs the principal that assumes the role: pass --principal-arn ("
+              + e.getMessage()
               + ")");
     }
   }
@@ -214,13 +230,12 @@ final class IamPolicyCommand implements Callable<Integer> {
     if (accountId != null) {
       return accountId;
     }
-    try (StsClient sts = StsClient.create()) {
-      return sts.getCallerIdentity().account();
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(
-          "the trust policy needs the AWS account ID: pass --account-id (asking AWS failed: "
-              + e.getClass().getSimpleName()
-              + ")");
+    try {
+      return CallerIdentity.ofDefaultChain().account();
+    } catch (AwsAccessException e) {
+      throw new ParameterException(
+          command.commandLine(),
+          "the trust policy needs the AWS account ID: pass --account-id (" + e.getMessage() + ")");
     }
   }
 }

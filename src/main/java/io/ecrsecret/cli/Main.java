@@ -65,23 +65,24 @@ public final class Main implements Runnable {
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setDefaultValueProvider(new EnvironmentDefaults(runtime.environment()));
     cli.setExecutionExceptionHandler(Main::handle);
-    cli.setParameterExceptionHandler(
-        (e, args) -> {
-          PrintWriter err = e.getCommandLine().getErr();
-          err.printf("error: %s%n", e.getMessage());
-          // a mistyped command or option: name the near ones ("Did you mean: refresh?")
-          if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
-            unmatched.printSuggestions(err);
-          } else {
-            // picocli reports a missing required option before an unknown one: name the typo
-            unknownOptions(e.getCommandLine().getCommandSpec(), args).forEach(err::println);
-          }
-          err.printf(
-              "Run '%s --help' for usage.%n", e.getCommandLine().getCommandSpec().qualifiedName());
-          err.flush();
-          return 2;
-        });
+    cli.setParameterExceptionHandler(Main::usageError);
     return cli;
+  }
+
+  /** A usage error: what is wrong, the near names of a mistyped one, and where help is; exit 2. */
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    PrintWriter err = e.getCommandLine().getErr();
+    err.printf("error: %s%n", e.getMessage());
+    // a mistyped command or option: name the near ones ("Did you mean: refresh?")
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+      unmatched.printSuggestions(err);
+    } else {
+      // picocli reports a missing required option before an unknown one: name the typo
+      unknownOptions(e.getCommandLine().getCommandSpec(), args).forEach(err::println);
+    }
+    err.printf("Run '%s --help' for usage.%n", e.getCommandLine().getCommandSpec().qualifiedName());
+    err.flush();
+    return 2;
   }
 
   /** "Unknown option --registy; did you mean --registry?" for each option the command lacks. */
@@ -147,14 +148,11 @@ public final class Main implements Runnable {
 
   /** Known failures become one clear line and an exit code; messages never hold a secret. */
   private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-    PrintWriter err = cli.getErr();
-    String command = cli.getCommandName();
-    if (e instanceof IllegalArgumentException) {
-      err.printf(
-          "error: %s%nRun 'ecr-secret-operator %s --help' for usage.%n", e.getMessage(), command);
-      err.flush();
-      return 2;
+    if (e instanceof CommandLine.ParameterException usage) {
+      // a command's input its parsers refused (UserInput)
+      return usageError(usage, parsed.originalArgs().toArray(String[]::new));
     }
+    PrintWriter err = cli.getErr();
     if (e instanceof AwsAccessException
         || e instanceof AwsKeysSecretReader.UnusableKeysException
         || e instanceof KubeConnection.KubeconfigException
@@ -186,7 +184,11 @@ public final class Main implements Runnable {
             KubeConnection.server().map(u -> " at " + u).orElse(""), unreachable(k));
       }
     } else {
-      err.printf("error: %s: %s%n", e.getClass().getSimpleName(), e.getMessage());
+      // not one we know: a fault of ours or of the machine, with what tells where it happened
+      err.printf(
+          "error: %s: %s%nThis is unexpected; the trace below says where it happened:%n",
+          e.getClass().getSimpleName(), DisplayText.clean(e.getMessage(), DisplayText.MESSAGE));
+      e.printStackTrace(err);
     }
     err.flush();
     return 1;

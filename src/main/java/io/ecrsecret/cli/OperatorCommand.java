@@ -9,8 +9,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "operator",
@@ -29,6 +31,8 @@ import picocli.CommandLine.ParentCommand;
       "Every option can be set by environment variable: --metrics-port as ECR_METRICS_PORT, and so on."
     })
 final class OperatorCommand implements Callable<Integer> {
+
+  @Spec CommandSpec command;
 
   @ParentCommand Main main;
 
@@ -135,19 +139,22 @@ final class OperatorCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     var runtime = main.runtime();
     var config =
-        OperatorConfig.builder()
-            .watchNamespaces(watchNamespaces)
-            .ports(metricsPort, healthPort)
-            .leaderElection(leaderElection)
-            .lease(leaseName, Optional.ofNullable(leaseNamespace))
-            .allowedRoleArns(allowedRoleArns)
-            .defaultIdentityForNamespaced(defaultIdentityForNamespaced)
-            .compat(compat)
-            .compatCredentialsSecret(Optional.ofNullable(compatCredentialsSecret))
-            .maxReconcileInterval(maxReconcileInterval)
-            .identity(Optional.ofNullable(runtime.environment().get("POD_NAME")))
-            .retryBackoff(retryBackoff)
-            .build();
+        UserInput.read(
+            command,
+            () ->
+                OperatorConfig.builder()
+                    .watchNamespaces(watchNamespaces)
+                    .ports(metricsPort, healthPort)
+                    .leaderElection(leaderElection)
+                    .lease(leaseName, Optional.ofNullable(leaseNamespace))
+                    .allowedRoleArns(allowedRoleArns)
+                    .defaultIdentityForNamespaced(defaultIdentityForNamespaced)
+                    .compat(compat)
+                    .compatCredentialsSecret(Optional.ofNullable(compatCredentialsSecret))
+                    .maxReconcileInterval(maxReconcileInterval)
+                    .identity(Optional.ofNullable(runtime.environment().get("POD_NAME")))
+                    .retryBackoff(retryBackoff)
+                    .build());
     var client = runtime.kubernetes().get();
     var stopped = new CountDownLatch(1);
     var operator = EcrSecretOperator.start(config, client, runtime.clock(), runtime.aws());

@@ -19,8 +19,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "refresh",
@@ -46,6 +48,8 @@ import picocli.CommandLine.ParentCommand;
       "Exit status: 0 every namespace succeeded, 1 some failed, 2 usage error."
     })
 final class RefreshCommand implements Callable<Integer> {
+
+  @Spec CommandSpec command;
 
   @ParentCommand Main main;
 
@@ -173,15 +177,19 @@ final class RefreshCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     // what can be checked without a cluster is checked before connecting to one
-    RefreshPolicy.checkedMargin(margin, "--refresh-margin");
-    serviceAccounts.stream()
-        .filter(a -> !a.equals(RefreshSpec.ALL_SERVICE_ACCOUNTS))
-        .forEach(RefreshSpec::checkServiceAccountName);
+    UserInput.check(
+        command,
+        () -> {
+          RefreshPolicy.checkedMargin(margin, "--refresh-margin");
+          serviceAccounts.stream()
+              .filter(a -> !a.equals(RefreshSpec.ALL_SERVICE_ACCOUNTS))
+              .forEach(RefreshSpec::checkServiceAccountName);
+        });
     CliRuntime runtime = main.runtime();
     try (KubernetesClient client = runtime.kubernetes().get();
         AwsEcrTokenSource aws = new AwsEcrTokenSource(runtime.aws())) {
       RefreshPolicy policy = RefreshPolicy.DEFAULT.withMargin(margin);
-      RefreshSpec spec = spec(client);
+      RefreshSpec spec = UserInput.read(command, () -> spec(client));
       var refresher =
           new PullSecretRefresher(
               client,

@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "status",
@@ -38,6 +40,8 @@ import picocli.CommandLine.ParentCommand;
           + " secrets, 2 usage error."
     })
 final class StatusCommand implements Callable<Integer> {
+
+  @Spec CommandSpec command;
 
   @ParentCommand Main main;
 
@@ -68,7 +72,8 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<NamespacePattern> patterns = namespaces.stream().map(NamespacePattern::new).toList();
+    List<NamespacePattern> patterns =
+        UserInput.read(command, () -> namespaces.stream().map(NamespacePattern::new).toList());
     Instant now = main.runtime().clock().instant();
     List<Secret> secrets;
     var problems = new ArrayList<String>();

@@ -97,7 +97,7 @@ public final class IdentityResolver {
       try {
         duration =
             spec.getSessionDuration() == null
-                ? Duration.ofHours(1)
+                ? AwsIdentity.RoleHop.DEFAULT_DURATION
                 : DurationText.parse(spec.getSessionDuration());
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("spec.aws.sessionDuration: " + e.getMessage());
@@ -107,11 +107,13 @@ public final class IdentityResolver {
               new AwsIdentity.RoleHop(
                   spec.getRoleArn(),
                   Optional.ofNullable(spec.getExternalId()),
-                  spec.getSessionName() == null ? "ecr-secret-operator" : spec.getSessionName(),
+                  spec.getSessionName() == null
+                      ? AwsIdentity.RoleHop.DEFAULT_SESSION_NAME
+                      : spec.getSessionName(),
                   duration));
-    } else if (spec != null && spec.getExternalId() != null) {
-      throw new IdentityNotAllowedException(
-          "aws.externalId needs aws.roleArn: it is sent when assuming a role");
+    } else if (spec != null) {
+      AwsIdentity.RoleHop.requireRoleForExternalId(
+          spec.getExternalId() != null, false, "aws.externalId", "aws.roleArn");
     }
     return identity;
   }

@@ -3,6 +3,7 @@ package io.ecrsecret.operator.api;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.ecrsecret.aws.AwsIdentity;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 
@@ -29,11 +30,16 @@ public class AwsIdentitySpec {
 
   @Pattern(Validation.SESSION_NAME)
   @JsonPropertyDescription(
-      "Role session name, as CloudTrail shows it. Default: ecr-secret-operator.")
+      "Role session name, as CloudTrail shows it. Default: "
+          + AwsIdentity.RoleHop.DEFAULT_SESSION_NAME
+          + ".")
   private String sessionName;
 
   @Pattern(Validation.DURATION)
-  @JsonPropertyDescription("Role session duration, 15m to 12h, e.g. 1h. Default: 1h.")
+  @JsonPropertyDescription(
+      "Role session duration, 15m to 12h, e.g. 1h. Default: "
+          + AwsIdentity.RoleHop.DEFAULT_DURATION_TEXT
+          + ".")
   private String sessionDuration;
 
   public SecretReference getCredentialsSecret() {
