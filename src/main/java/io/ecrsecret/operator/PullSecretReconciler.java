@@ -61,7 +61,6 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
     implements Reconciler<R>, Cleaner<R> {
 
   private static final Logger log = LoggerFactory.getLogger(PullSecretReconciler.class);
-  private static final Duration LONGEST_RETRY = Duration.ofMinutes(10);
 
   /** At most this many pods are named in the Event that says which were deleted. */
   private static final int NAMED_PODS = 10;
@@ -78,18 +77,15 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
 
   private final PullSecretKind<R, S> kind;
   private final Services services;
-  private final Map<String, Integer> consecutiveFailures = new ConcurrentHashMap<>();
-
-  /**
-   * The condition states last announced per resource (uid and condition type): a status patch
-   * refused as stale (409) or a cache that lags behind the API server must not announce the same
-   * change twice.
-   */
-  private final Map<String, String> announced = new ConcurrentHashMap<>();
+  private final ReconcileSchedule schedule;
+  private final Announcements announcements = new Announcements();
 
   PullSecretReconciler(PullSecretKind<R, S> kind, Services services) {
     this.kind = kind;
     this.services = services;
+    this.schedule =
+        new ReconcileSchedule(
+            services.config().retryBackoff(), services.config().maxReconcileInterval());
   }
 
   PullSecretKind<R, S> kind() {
@@ -211,7 +207,7 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
     String uid = resource.getMetadata().getUid();
     if (refused != null) {
       Duration left = Duration.between(now, refused.askAgainAt());
-      return bounded(left.compareTo(KEYS_RECHECK) < 0 ? left : KEYS_RECHECK);
+      return schedule.bounded(left.compareTo(KEYS_RECHECK) < 0 ? left : KEYS_RECHECK);
     }
     Duration next = next(resource, result, now);
     boolean keysFromSecret = identity != null && identity.base() instanceof AwsIdentity.StaticKeys;
@@ -309,21 +305,16 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
         + (names.size() > NAMED_PODS ? " and " + (names.size() - NAMED_PODS) + " more" : "");
   }
 
-  /** One Event per distinct change of a condition: not one per retry. */
+  /** One Event per distinct change of a condition ({@link Announcements}). */
   private void announce(R resource, S previous, SyncResult result) {
     String uid = resource.getMetadata().getUid();
-    var before = StatusBuilder.readyCondition(previous);
-    boolean changed =
-        before.isEmpty()
-            || !before.get().getStatus().equals(result.ready() ? "True" : "False")
-            || !before.get().getReason().equals(result.reason())
-            || (!result.ready() && !before.get().getMessage().equals(result.message()));
-    String state =
-        result.ready()
-            ? "True/" + result.reason()
-            : "False/" + result.reason() + "/" + result.message();
-    String last = announced.put(uid + "/" + StatusBuilder.READY, state);
-    if (changed && !state.equals(last)) {
+    if (announcements.isNew(
+        uid,
+        StatusBuilder.READY,
+        StatusBuilder.readyCondition(previous),
+        result.ready(),
+        result.reason(),
+        result.message())) {
       if (result.ready()) {
         log.info("Ready: {}", result.message());
         services.events().normal(resource, result.reason(), result.message());
@@ -334,51 +325,31 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
     }
     result
         .links()
+        .filter(
+            links ->
+                announcements.isNew(
+                    uid,
+                    StatusBuilder.LINKED,
+                    StatusBuilder.condition(previous, StatusBuilder.LINKED),
+                    links.linked(),
+                    links.reason(),
+                    links.message()))
+        .filter(links -> !links.linked())
         .ifPresent(
             links -> {
-              var linkedBefore = StatusBuilder.condition(previous, StatusBuilder.LINKED);
-              String linkState =
-                  links.linked() ? "True" : "False/" + links.reason() + "/" + links.message();
-              boolean linkChanged =
-                  linkedBefore.isEmpty()
-                      || !linkedBefore.get().getStatus().equals(links.linked() ? "True" : "False")
-                      || !linkedBefore.get().getMessage().equals(links.message());
-              String lastLinks = announced.put(uid + "/" + StatusBuilder.LINKED, linkState);
-              if (linkChanged && !linkState.equals(lastLinks) && !links.linked()) {
-                log.warn("Service accounts not linked ({}): {}", links.reason(), links.message());
-                services.events().warning(resource, links.reason(), links.message());
-              }
+              log.warn("Service accounts not linked ({}): {}", links.reason(), links.message());
+              services.events().warning(resource, links.reason(), links.message());
             });
   }
 
   private Duration next(R resource, SyncResult result, Instant now) {
     String uid = resource.getMetadata().getUid();
-    if (result.ready()) {
-      consecutiveFailures.remove(uid);
-      Duration untilRefresh =
-          result.nextRefreshAt().map(t -> Duration.between(now, t)).orElse(Duration.ofMinutes(1));
-      Optional<Duration> cap = kind.refreshAtLeastEvery(resource);
-      if (cap.isPresent() && cap.get().compareTo(untilRefresh) < 0) {
-        untilRefresh = cap.get();
-      }
-      return bounded(untilRefresh);
-    }
-    int failures = consecutiveFailures.merge(uid, 1, Integer::sum);
-    Duration backoff =
-        services.config().retryBackoff().multipliedBy(1L << Math.min(failures - 1, 10));
-    return bounded(backoff.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : backoff);
-  }
-
-  /**
-   * At least a second; at most the maximum reconcile interval, because a planned reschedule
-   * replaces the framework's own periodic one.
-   */
-  private Duration bounded(Duration delay) {
-    Duration max = services.config().maxReconcileInterval();
-    if (delay.compareTo(max) > 0) {
-      return max;
-    }
-    return delay.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : delay;
+    return result.ready()
+        ? schedule.afterSuccess(
+            uid,
+            result.nextRefreshAt().map(t -> Duration.between(now, t)),
+            kind.refreshAtLeastEvery(resource))
+        : schedule.afterFailure(uid);
   }
 
   @Override
@@ -458,9 +429,8 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
           removed.what());
     }
     String uid = resource.getMetadata().getUid();
-    consecutiveFailures.remove(uid);
-    announced.remove(uid + "/" + StatusBuilder.READY);
-    announced.remove(uid + "/" + StatusBuilder.LINKED);
+    schedule.forget(uid);
+    announcements.forget(uid);
     refusedKeys.remove(uid);
     services.metrics().forgetResource(uid);
     return DeleteControl.defaultDelete();
