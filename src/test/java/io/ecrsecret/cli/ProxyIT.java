@@ -67,7 +67,6 @@ class ProxyIT {
       assertThat(proxy.targets())
           .as("the API server was reached through the proxy")
           .contains("CONNECT 127.0.0.1:" + apiServer);
-      System.out.println("HTTPS_PROXY alone: " + proxy.targets());
     }
     try (var proxy = LoopbackProxy.start()) {
       var run =
@@ -80,14 +79,16 @@ class ProxyIT {
   }
 
   @Test
-  void whatTheAwsSdkDoesWithTheProxyEnvironmentVariables(Sandbox sandbox) throws Exception {
+  void theAwsSdkHonoursTheProxyEnvironmentVariablesToo(Sandbox sandbox) throws Exception {
     try (var proxy = LoopbackProxy.start()) {
       var run =
           jar(
               sandbox,
               Map.of("HTTP_PROXY", "http://127.0.0.1:" + proxy.port(), "NO_PROXY", "none.invalid"));
       assertThat(run.exitCode()).as(run.output()).isZero();
-      System.out.println("HTTP_PROXY for the AWS SDK: " + proxy.targets());
+      assertThat(proxy.targets())
+          .as("ECR and STS were asked through the proxy the environment names")
+          .contains("POST 127.0.0.1:" + sandbox.aws().endpoint().getPort());
     }
   }
 
