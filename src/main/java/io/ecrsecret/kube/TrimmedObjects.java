@@ -81,6 +81,8 @@ public final class TrimmedObjects {
 
   public static Namespace namespace(Namespace full) {
     var trimmed = new NamespaceBuilder().withMetadata(meta(full)).build();
+    // how new it is: a new namespace's service accounts are still being made
+    trimmed.getMetadata().setCreationTimestamp(full.getMetadata().getCreationTimestamp());
     if (full.getStatus() != null && full.getStatus().getPhase() != null) {
       var status = new NamespaceStatus();
       status.setPhase(full.getStatus().getPhase());

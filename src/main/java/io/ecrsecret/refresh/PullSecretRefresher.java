@@ -341,7 +341,10 @@ public final class PullSecretRefresher {
         if (linkResult == ServiceAccountLinker.Result.MISSING
             && state.seesServiceAccountsAppear()) {
           log.debug("Service account {}/{} not there yet; linked when it appears", ns, sa);
-          awaited.add(sa);
+          if (!isNew(ns, state)) {
+            // in a namespace just made, its accounts are still being made: not worth a word
+            awaited.add(sa);
+          }
         } else if (linkResult == ServiceAccountLinker.Result.MISSING) {
           problems.add(
               "service account "
@@ -394,6 +397,18 @@ public final class PullSecretRefresher {
         result,
         adopted,
         awaited);
+  }
+
+  /** How long a namespace counts as new: its controllers are still making its accounts. */
+  static final java.time.Duration NEW_NAMESPACE = java.time.Duration.ofMinutes(1);
+
+  private boolean isNew(String ns, ClusterState state) {
+    var namespace = state.namespace(ns);
+    if (namespace == null || namespace.isEmpty()) {
+      return false;
+    }
+    String created = namespace.get().getMetadata().getCreationTimestamp();
+    return created != null && Instant.parse(created).isAfter(clock.instant().minus(NEW_NAMESPACE));
   }
 
   /**
