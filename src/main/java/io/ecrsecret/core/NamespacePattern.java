@@ -7,9 +7,13 @@ import java.util.regex.Pattern;
  * A namespace name or a glob ({@code *} any run of characters, {@code ?} one character), as in
  * {@code team-*}. A pattern without wildcards names exactly one namespace.
  */
-public record NamespacePattern(String text) {
+public record NamespacePattern(String text, Glob glob) {
 
   private static final Pattern VALID = Pattern.compile("[a-z0-9*?]([-a-z0-9*?]*[a-z0-9*?])?");
+
+  public NamespacePattern(String text) {
+    this(text, null);
+  }
 
   public NamespacePattern {
     if (text == null || !VALID.matcher(text).matches() || text.length() > 63) {
@@ -19,6 +23,7 @@ public record NamespacePattern(String text) {
               + "' is not a namespace name or pattern: lower-case letters, digits and '-', with"
               + " '*' and '?' as wildcards, at most 63 characters");
     }
+    glob = Glob.of(text, "[-a-z0-9]", true, false);
   }
 
   public boolean isLiteral() {
@@ -26,19 +31,7 @@ public record NamespacePattern(String text) {
   }
 
   public boolean matches(String namespace) {
-    return toRegex().matcher(namespace).matches();
-  }
-
-  private Pattern toRegex() {
-    StringBuilder regex = new StringBuilder();
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '*' -> regex.append("[-a-z0-9]*");
-        case '?' -> regex.append("[-a-z0-9]");
-        default -> regex.append(Pattern.quote(String.valueOf(c)));
-      }
-    }
-    return Pattern.compile(regex.toString());
+    return glob.matches(namespace);
   }
 
   public static boolean anyMatches(List<NamespacePattern> patterns, String namespace) {

@@ -3,6 +3,7 @@ package io.ecrsecret.operator;
 import io.ecrsecret.aws.AwsIdentity;
 import io.ecrsecret.core.DisplayText;
 import io.ecrsecret.core.DurationText;
+import io.ecrsecret.core.Glob;
 import io.ecrsecret.kube.AwsKeysSecretReader;
 import io.ecrsecret.operator.api.AwsIdentitySpec;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -13,7 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Turns a resource's {@code aws} block into an identity, enforcing who may use what (see DESIGN.md
@@ -47,7 +47,15 @@ public final class IdentityResolver {
     this.client = client;
     this.config = config;
     this.keys = new AwsKeysSecretReader(client);
+    // compiled once: every reconcile of a resource with a role asks them
+    this.allowedRoles =
+        config.allowedRoleArns().stream()
+            .filter(g -> !g.isBlank())
+            .map(IdentityResolver::roleGlob)
+            .toList();
   }
+
+  private final List<Glob> allowedRoles;
 
   /**
    * @param resourceNamespace the namespace of a namespaced resource; empty for a cluster-scoped one
@@ -119,7 +127,7 @@ public final class IdentityResolver {
   }
 
   private boolean roleAllowed(String roleArn, String namespace) {
-    if (matchesAny(config.allowedRoleArns(), roleArn)) {
+    if (allowedRoles.stream().anyMatch(g -> g.matches(roleArn))) {
       return true;
     }
     Namespace ns;
@@ -151,22 +159,10 @@ public final class IdentityResolver {
    * role/team-a-/platform-admin}); {@code **} crosses {@code /} (for roles with paths).
    */
   static boolean matchesAny(List<String> globs, String value) {
-    return globs.stream().filter(g -> !g.isBlank()).anyMatch(g -> glob(g).matcher(value).matches());
+    return globs.stream().filter(g -> !g.isBlank()).anyMatch(g -> roleGlob(g).matches(value));
   }
 
-  private static Pattern glob(String glob) {
-    var regex = new StringBuilder();
-    for (int i = 0; i < glob.length(); i++) {
-      char c = glob.charAt(i);
-      if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-        regex.append(".*");
-        i++;
-      } else if (c == '*') {
-        regex.append("[^/]*");
-      } else {
-        regex.append(Pattern.quote(String.valueOf(c)));
-      }
-    }
-    return Pattern.compile(regex.toString());
+  static Glob roleGlob(String text) {
+    return Glob.of(text, "[^/]", false, true);
   }
 }
