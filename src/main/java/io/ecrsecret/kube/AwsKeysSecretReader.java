@@ -29,14 +29,9 @@ public final class AwsKeysSecretReader {
   }
 
   public AwsIdentity.StaticKeys read(String namespace, String name) {
-    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
     String where = "secret " + namespace + "/" + name;
-    if (secret == null) {
-      throw new UnusableKeysException(
-          "AWS credentials "
-              + where
-              + " does not exist; create it with the keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
-    }
+    Secret secret =
+        existing(namespace, name, "the keys AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
     String id = first(secret, "AWS_ACCESS_KEY_ID", "aws_access_key_id").orElse(null);
     String key = first(secret, "AWS_SECRET_ACCESS_KEY", "aws_secret_access_key").orElse(null);
     if (id == null || key == null) {
@@ -46,9 +41,7 @@ public final class AwsKeysSecretReader {
               + " lacks "
               + (id == null ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY")
               + " (it has: "
-              + (secret.getData() == null
-                  ? List.of()
-                  : secret.getData().keySet().stream().sorted().toList())
+              + keyNames(secret)
               + ")");
     }
     if (!ACCESS_KEY_ID.matcher(id).matches()) {
@@ -74,24 +67,20 @@ public final class AwsKeysSecretReader {
    * aws-ecr-cloud-credentials}), with a {@code [default]} profile.
    */
   public AwsIdentity.ProfileFile readCredentialsFile(String namespace, String name) {
-    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
     String where = "secret " + namespace + "/" + name;
-    if (secret == null) {
-      throw new UnusableKeysException(
-          "AWS credentials "
-              + where
-              + " does not exist; create it with the key 'credentials' holding an AWS shared"
-              + " credentials file (a [default] profile), as rh-mobb's operator documents");
-    }
+    Secret secret =
+        existing(
+            namespace,
+            name,
+            "the key 'credentials' holding an AWS shared credentials file (a [default] profile),"
+                + " as rh-mobb's operator documents");
     String file = SecretData.decoded(secret, "credentials").orElse(null);
     if (file == null || file.isBlank()) {
       throw new UnusableKeysException(
           "AWS credentials "
               + where
               + " lacks the key 'credentials' (it has: "
-              + (secret.getData() == null
-                  ? List.of()
-                  : secret.getData().keySet().stream().sorted().toList())
+              + keyNames(secret)
               + ")");
     }
     if (file.lines().map(String::trim).noneMatch(l -> l.matches("\\[\\s*default\\s*]"))) {
@@ -101,6 +90,26 @@ public final class AwsKeysSecretReader {
               + ": the file in key 'credentials' has no [default] profile, the one that is used");
     }
     return new AwsIdentity.ProfileFile(file, where);
+  }
+
+  private Secret existing(String namespace, String name, String whatItNeeds) {
+    Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+    if (secret == null) {
+      throw new UnusableKeysException(
+          "AWS credentials secret "
+              + namespace
+              + "/"
+              + name
+              + " does not exist; create it with "
+              + whatItNeeds);
+    }
+    return secret;
+  }
+
+  private static List<String> keyNames(Secret secret) {
+    return secret.getData() == null
+        ? List.of()
+        : secret.getData().keySet().stream().sorted().toList();
   }
 
   /** What AWS documents for an access key id: 16 to 128 word characters. */

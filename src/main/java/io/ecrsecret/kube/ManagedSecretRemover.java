@@ -1,11 +1,11 @@
 package io.ecrsecret.kube;
 
 import io.ecrsecret.core.DockerConfigJson;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
@@ -81,25 +81,9 @@ public final class ManagedSecretRemover {
                                           : Arrays.asList(registries.split(",")))
                                   .getBytes(StandardCharsets.UTF_8))));
       data = released;
-      labels = new TreeMap<>(secret.getMetadata().getLabels());
-      labels.remove(ManagedMarkers.MANAGED_BY_LABEL);
-      labels.remove(ManagedMarkers.OWNER_KIND_LABEL);
+      labels = withoutOurLabels(secret);
     }
-    var annotations = new TreeMap<>(secret.getMetadata().getAnnotations());
-    new ArrayList<>(annotations.keySet())
-        .stream().filter(k -> k.startsWith(ManagedMarkers.PREFIX)).forEach(annotations::remove);
-    client
-        .secrets()
-        .inNamespace(ns)
-        .resource(
-            new SecretBuilder(secret)
-                .editMetadata()
-                .withLabels(labels)
-                .withAnnotations(annotations)
-                .endMetadata()
-                .withData(data)
-                .build())
-        .update();
+    rewrite(secret, labels, data, nonNull(secret.getMetadata().getOwnerReferences()));
     return record.isPresent()
         ? "released (adopted: given back as it was before)"
         : "released (adopted: our entries removed, the rest kept)";
@@ -117,22 +101,37 @@ public final class ManagedSecretRemover {
     if (secret == null) {
       return "already gone";
     }
-    var labels = new TreeMap<>(nonNull(secret.getMetadata().getLabels()));
-    labels.remove(ManagedMarkers.MANAGED_BY_LABEL);
-    labels.remove(ManagedMarkers.OWNER_KIND_LABEL);
-    var annotations = new TreeMap<>(nonNull(secret.getMetadata().getAnnotations()));
-    annotations.keySet().removeIf(k -> k.startsWith(ManagedMarkers.PREFIX));
     var data = new HashMap<>(nonNull(secret.getData()));
     data.remove(AdoptionRecord.KEY);
     var owners =
-        secret.getMetadata().getOwnerReferences() == null
-            ? List.<io.fabric8.kubernetes.api.model.OwnerReference>of()
-            : secret.getMetadata().getOwnerReferences().stream()
-                .filter(r -> !r.getUid().equals(ownerUid))
-                .toList();
+        nonNull(secret.getMetadata().getOwnerReferences()).stream()
+            .filter(r -> !r.getUid().equals(ownerUid))
+            .toList();
+    rewrite(secret, withoutOurLabels(secret), data, owners);
+    return "retained (no longer managed; its links stay)";
+  }
+
+  private static TreeMap<String, String> withoutOurLabels(Secret secret) {
+    var labels = new TreeMap<>(nonNull(secret.getMetadata().getLabels()));
+    labels.remove(ManagedMarkers.MANAGED_BY_LABEL);
+    labels.remove(ManagedMarkers.OWNER_KIND_LABEL);
+    return labels;
+  }
+
+  /**
+   * Writes the secret back without our annotations, with these labels, data and owners; the
+   * resource version read makes the update fail (409) if someone wrote it in between.
+   */
+  private void rewrite(
+      Secret secret,
+      Map<String, String> labels,
+      Map<String, String> data,
+      List<OwnerReference> owners) {
+    var annotations = new TreeMap<>(nonNull(secret.getMetadata().getAnnotations()));
+    annotations.keySet().removeIf(k -> k.startsWith(ManagedMarkers.PREFIX));
     client
         .secrets()
-        .inNamespace(ns)
+        .inNamespace(secret.getMetadata().getNamespace())
         .resource(
             new SecretBuilder(secret)
                 .editMetadata()
@@ -143,7 +142,10 @@ public final class ManagedSecretRemover {
                 .withData(data)
                 .build())
         .update();
-    return "retained (no longer managed; its links stay)";
+  }
+
+  private static <T> List<T> nonNull(List<T> list) {
+    return list == null ? List.of() : list;
   }
 
   private static Map<String, String> nonNull(Map<String, String> map) {

@@ -66,8 +66,7 @@ public final class EcrSecretOperator implements AutoCloseable {
   }
 
   /** A kind the operator can serve: its CRD and how to make its reconciler. */
-  private record Kind(
-      String label, Class<? extends HasMetadata> resource, String crdFile, boolean clusterWide) {}
+  private record Kind(String label, Class<? extends HasMetadata> resource, String crdFile) {}
 
   private final OperatorConfig config;
   private final KubernetesClient client;
@@ -193,20 +192,18 @@ public final class EcrSecretOperator implements AutoCloseable {
    */
   private List<Kind> wantedKinds() {
     var kinds = new ArrayList<Kind>();
-    kinds.add(new Kind("EcrPullSecret", EcrPullSecret.class, "deploy/crds/", false));
+    kinds.add(new Kind("EcrPullSecret", EcrPullSecret.class, "deploy/crds/"));
     if (config.watchNamespaces().isEmpty()) {
       // the cluster kind needs cluster-wide rights: served only by a cluster-wide install
-      kinds.add(new Kind("ClusterEcrPullSecret", ClusterEcrPullSecret.class, "deploy/crds/", true));
+      kinds.add(new Kind("ClusterEcrPullSecret", ClusterEcrPullSecret.class, "deploy/crds/"));
     }
     if (config.compat()) {
-      kinds.add(
-          new Kind("Secret.ecr.mobb.redhat.com", MobbSecret.class, "deploy/crds/compat/", false));
+      kinds.add(new Kind("Secret.ecr.mobb.redhat.com", MobbSecret.class, "deploy/crds/compat/"));
       kinds.add(
           new Kind(
               "ArgoHelmRepoSecret.ecr.mobb.redhat.com",
               ArgoHelmRepoSecret.class,
-              "deploy/crds/compat/",
-              false));
+              "deploy/crds/compat/"));
     }
     return kinds;
   }

@@ -43,9 +43,9 @@ final class StatusBuilder {
       conditions.add(
           condition(
               prior, LINKED, links.linked(), links.reason(), links.message(), generation, now));
-    } else if (result.ready() || result.tokenExpiresAt().isPresent()) {
-      // a refresh that wrote nothing about links (a kind linking none) drops the condition
-    } else {
+    } else if (!result.ready() && result.tokenExpiresAt().isEmpty()) {
+      // a failure before the links were reached keeps what the status said of them; a refresh
+      // that says nothing of links (a kind linking none) drops the condition
       condition(prior, LINKED).ifPresent(conditions::add);
     }
     fresh.setConditions(conditions);

@@ -223,13 +223,7 @@ public final class PullSecretRefresher {
       ManagedSecretRemover remover,
       ClusterState state,
       List<String> linkedAccounts) {
-    return inParallel(
-        secrets,
-        s ->
-            new Removed(
-                s.getMetadata().getNamespace(),
-                s.getMetadata().getName(),
-                remover.remove(s, state, linkedAccounts)));
+    return eachOnThePool(secrets, s -> remover.remove(s, state, linkedAccounts));
   }
 
   /**
@@ -237,13 +231,13 @@ public final class PullSecretRefresher {
    * on the same bounded pool.
    */
   public List<Removed> retain(List<Secret> secrets, ManagedSecretRemover remover, String ownerUid) {
+    return eachOnThePool(secrets, s -> remover.retain(s, ownerUid));
+  }
+
+  private List<Removed> eachOnThePool(List<Secret> secrets, Function<Secret, String> what) {
     return inParallel(
         secrets,
-        s ->
-            new Removed(
-                s.getMetadata().getNamespace(),
-                s.getMetadata().getName(),
-                remover.retain(s, ownerUid)));
+        s -> new Removed(s.getMetadata().getNamespace(), s.getMetadata().getName(), what.apply(s)));
   }
 
   private static ExecutorService fanOutPool() {

@@ -2,14 +2,12 @@ package io.ecrsecret.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecrsecret.core.IamPolicies;
 import io.ecrsecret.sandbox.AwsPeer;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
 import io.ecrsecret.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(SandboxExtension.class)
 class WebIdentityIT {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void aServiceAccountTokenAssumesTheRoleItsTrustPolicyAdmits(Sandbox sandbox, @TempDir Path dir)
@@ -60,8 +55,7 @@ class WebIdentityIT {
       otherAudience = token(kube, "ecr-refresher", "openshift");
       otherAccount = token(kube, "someone-else", "sts.amazonaws.com");
     }
-    String issuer =
-        JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1])).path("iss").asText();
+    String issuer = TestCluster.issuerOf(token);
     sandbox
         .aws()
         .trustServiceAccountTokens(issuer, sandbox.kubernetes().serviceAccountSigningKey());
@@ -101,18 +95,7 @@ class WebIdentityIT {
   }
 
   private static String token(KubernetesClient kube, String serviceAccount, String audience) {
-    return kube.serviceAccounts()
-        .inNamespace("irsa")
-        .withName(serviceAccount)
-        .tokenRequest(
-            new TokenRequestBuilder()
-                .withNewSpec()
-                .withAudiences(audience)
-                .withExpirationSeconds(600L)
-                .endSpec()
-                .build())
-        .getStatus()
-        .getToken();
+    return TestCluster.serviceAccountToken(kube, "irsa", serviceAccount, audience);
   }
 
   record Run(int exitCode, String output) {}

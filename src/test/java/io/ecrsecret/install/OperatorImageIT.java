@@ -3,7 +3,6 @@ package io.ecrsecret.install;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ecrsecret.core.IamPolicies;
 import io.ecrsecret.operator.api.EcrPullSecret;
 import io.ecrsecret.sandbox.AwsPeer;
@@ -11,10 +10,8 @@ import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
 import io.ecrsecret.testing.Pods;
 import io.ecrsecret.testing.TestCluster;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,8 +27,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @ExtendWith(SandboxExtension.class)
 class OperatorImageIT {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void theShippedDeploymentRunsOurImageAndItsSecretsPull(Sandbox sandbox) throws Exception {
@@ -73,21 +68,10 @@ class OperatorImageIT {
           Manifests.file(kube, "deploy/operator/cluster-wide.yaml").stream()
               .filter(i -> i.getKind().equals("Namespace") || i.getKind().equals("ServiceAccount"))
               .toList());
-      String probe =
-          kube.serviceAccounts()
-              .inNamespace(OperatorPod.NAMESPACE)
-              .withName(OperatorPod.SERVICE_ACCOUNT)
-              .tokenRequest(
-                  new TokenRequestBuilder()
-                      .withNewSpec()
-                      .withAudiences(audience)
-                      .withExpirationSeconds(600L)
-                      .endSpec()
-                      .build())
-              .getStatus()
-              .getToken();
       String issuer =
-          JSON.readTree(Base64.getUrlDecoder().decode(probe.split("\\.")[1])).path("iss").asText();
+          TestCluster.issuerOf(
+              TestCluster.serviceAccountToken(
+                  kube, OperatorPod.NAMESPACE, OperatorPod.SERVICE_ACCOUNT, audience));
       sandbox
           .aws()
           .trustServiceAccountTokens(issuer, sandbox.kubernetes().serviceAccountSigningKey());

@@ -92,4 +92,33 @@ public final class TestCluster {
             () -> kube.serviceAccounts().inNamespace(namespace).withName("default").get(),
             sa -> sa != null);
   }
+
+  /** A token of the service account for the audience (the TokenRequest API), for 10 minutes. */
+  public static String serviceAccountToken(
+      KubernetesClient kube, String namespace, String serviceAccount, String audience) {
+    return kube.serviceAccounts()
+        .inNamespace(namespace)
+        .withName(serviceAccount)
+        .tokenRequest(
+            new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder()
+                .withNewSpec()
+                .withAudiences(audience)
+                .withExpirationSeconds(600L)
+                .endSpec()
+                .build())
+        .getStatus()
+        .getToken();
+  }
+
+  /** The issuer ({@code iss}) the API server writes into the tokens it signs. */
+  public static String issuerOf(String token) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]))
+          .path("iss")
+          .asText();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }
