@@ -59,3 +59,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   resources: [events]
   verbs: [create]
 {{- end }}
+
+{{/* Non-empty where the cluster serves ValidatingAdmissionPolicy v1 (Kubernetes 1.30 or newer). */}}
+{{- define "ecr-secret-operator.admissionPolicyServed" -}}
+{{- if and (.Capabilities.APIVersions.Has "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy") (semverCompare ">=1.30-0" .Capabilities.KubeVersion.Version) -}}
+true
+{{- end -}}
+{{- end }}

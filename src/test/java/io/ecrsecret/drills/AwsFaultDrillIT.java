@@ -11,6 +11,7 @@ import io.ecrsecret.sandbox.AwsPeer;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
 import io.ecrsecret.testing.MutableClock;
+import io.ecrsecret.testing.OperatorIdentity;
 import io.ecrsecret.testing.TestCluster;
 import io.ecrsecret.testing.TestOperatorConfig;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -47,7 +48,7 @@ class AwsFaultDrillIT {
               .watching(List.of(ns))
               .maxReconcileInterval(Duration.ofSeconds(2))
               .build();
-      try (var client = sandbox.kubernetes().adminClient();
+      try (var client = OperatorIdentity.client(sandbox.kubernetes());
           var operator =
               EcrSecretOperator.start(
                   config,

@@ -11,6 +11,7 @@ import io.ecrsecret.operator.api.EcrPullSecret;
 import io.ecrsecret.operator.api.SecretReference;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
+import io.ecrsecret.testing.OperatorIdentity;
 import io.ecrsecret.testing.TestCluster;
 import io.ecrsecret.testing.TestOperatorConfig;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -52,7 +53,7 @@ class HostileResourcesDrillIT {
                   .build())
           .create();
       var config = TestOperatorConfig.named("hostile").retryBackoff(Duration.ofSeconds(5)).build();
-      try (var client = sandbox.kubernetes().adminClient();
+      try (var client = OperatorIdentity.client(sandbox.kubernetes());
           var operator =
               EcrSecretOperator.start(
                   config,
@@ -145,7 +146,7 @@ class HostileResourcesDrillIT {
       TestCluster.installCrds(kube, false);
       TestCluster.namespace(kube, "tricks", Map.of());
       var config = TestOperatorConfig.named("tricks").retryBackoff(Duration.ofSeconds(5)).build();
-      try (var client = sandbox.kubernetes().adminClient();
+      try (var client = OperatorIdentity.client(sandbox.kubernetes());
           var operator =
               EcrSecretOperator.start(
                   config,

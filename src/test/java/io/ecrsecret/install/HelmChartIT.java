@@ -38,6 +38,61 @@ class HelmChartIT {
         .doesNotContain("kind: CustomResourceDefinition");
   }
 
+  /**
+   * The chart fences the operator's ServiceAccount of its release with the admission policy where
+   * the cluster serves it (1.30+), and leaves it out, saying so, where it does not.
+   */
+  @Test
+  void theAdmissionPolicyMatchesTheReleasesAccountAndIsSkippedBefore130() throws Exception {
+    var rendered =
+        Manifests.helm(
+            "template",
+            "x",
+            "charts/ecr-secret-operator",
+            "--namespace",
+            "ops",
+            "--kube-version",
+            "1.31.0",
+            "--set",
+            Manifests.CHART_IMAGE);
+    assertThat(rendered.exitCode()).as(rendered.output()).isZero();
+    assertThat(rendered.output())
+        .contains(
+            "kind: ValidatingAdmissionPolicy\n",
+            "kind: ValidatingAdmissionPolicyBinding",
+            "name: x-ecr-secret-operator-writes",
+            "policyName: x-ecr-secret-operator-writes",
+            "request.userInfo.username == 'system:serviceaccount:ops:ecr-secret-operator'")
+        .doesNotContain("system:serviceaccount:ecr-secret-operator:ecr-secret-operator");
+    var old =
+        Manifests.helm(
+            "template",
+            "x",
+            "charts/ecr-secret-operator",
+            "--namespace",
+            "ops",
+            "--kube-version",
+            "1.29.4",
+            "--set",
+            Manifests.CHART_IMAGE);
+    assertThat(old.exitCode()).as(old.output()).isZero();
+    assertThat(old.output()).doesNotContain("ValidatingAdmissionPolicy");
+    // helm install cannot be told an older cluster without one: its NOTES say which policy fences
+    var notes =
+        Manifests.helm(
+            "install",
+            "x",
+            "charts/ecr-secret-operator",
+            "--dry-run=client",
+            "--namespace",
+            "ops",
+            "--set",
+            Manifests.CHART_IMAGE);
+    assertThat(notes.exitCode()).as(notes.output()).isZero();
+    assertThat(notes.output())
+        .contains("fenced by the ValidatingAdmissionPolicy x-ecr-secret-operator-writes");
+  }
+
   @Test
   void chartLintsAndRendersEveryShape(Sandbox sandbox) throws Exception {
     var lint =

@@ -101,6 +101,35 @@ class ShippedFilesTest {
     assertThat(offending).isEmpty();
   }
 
+  /**
+   * One admission policy fences the operator however it is installed: the plain manifests carry
+   * deploy/operator/admission-policy.yaml verbatim, the chart renders the same file for its
+   * release, and the OLM bundle's copy differs only in matching the account in whatever namespace
+   * OLM chose.
+   */
+  @Test
+  void everyInstallCarriesTheSameAdmissionPolicy() throws IOException {
+    String policy = Files.readString(Path.of("deploy/operator/admission-policy.yaml"));
+    String documents = policy.substring(policy.indexOf("# The fence around"));
+    for (String manifest :
+        List.of("deploy/operator/cluster-wide.yaml", "deploy/operator/namespaced.yaml")) {
+      assertThat(Files.readString(Path.of(manifest))).as(manifest).endsWith("---\n" + documents);
+    }
+    assertThat(Files.readString(Path.of("charts/ecr-secret-operator/files/admission-policy.yaml")))
+        .isEqualTo(policy);
+    String exact =
+        "request.userInfo.username =="
+            + " 'system:serviceaccount:ecr-secret-operator:ecr-secret-operator'";
+    assertThat(policy).contains(exact);
+    String bundle = Files.readString(Path.of("bundle/admission-policy.yaml"));
+    assertThat(bundle.substring(bundle.indexOf("# The fence around")))
+        .isEqualTo(
+            documents.replace(
+                exact,
+                "request.userInfo.username.matches("
+                    + "'^system:serviceaccount:[^:]+:ecr-secret-operator$')"));
+  }
+
   @Test
   void chartAndBundleCarryTheGeneratedCrds() throws IOException {
     for (String crd :

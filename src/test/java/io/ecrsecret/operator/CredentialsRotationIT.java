@@ -9,6 +9,7 @@ import io.ecrsecret.operator.api.SecretReference;
 import io.ecrsecret.sandbox.AwsPeer;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
+import io.ecrsecret.testing.OperatorIdentity;
 import io.ecrsecret.testing.TestCluster;
 import io.ecrsecret.testing.TestOperatorConfig;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -40,7 +41,7 @@ class CredentialsRotationIT {
                   "rotate-user", AwsPeer.policy("[\"ecr:GetAuthorizationToken\"]", "\"*\""));
       kube.resource(keysSecret(keys.accessKeyId(), "not-the-secret-key")).create();
       var config = TestOperatorConfig.named("rotate").retryBackoff(Duration.ofMinutes(10)).build();
-      try (var client = sandbox.kubernetes().adminClient();
+      try (var client = OperatorIdentity.client(sandbox.kubernetes());
           var operator = OperatorFixture.start(sandbox, client, config, Clock.systemUTC())) {
         kube.resource(resource(sandbox.registry().ecrHost())).create();
         await()

@@ -18,6 +18,7 @@ import io.ecrsecret.operator.api.SecretReference;
 import io.ecrsecret.sandbox.AwsPeer;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
+import io.ecrsecret.testing.OperatorIdentity;
 import io.ecrsecret.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
@@ -59,7 +60,7 @@ class OperatorIT {
     sandbox.aws().clearFaults();
     sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
     TestCluster.installCrds(kube, true);
-    operatorClient = sandbox.kubernetes().adminClient();
+    operatorClient = OperatorIdentity.client(sandbox.kubernetes());
     operator =
         OperatorFixture.start(
             sandbox, operatorClient, OperatorFixture.testConfig(), Clock.systemUTC());

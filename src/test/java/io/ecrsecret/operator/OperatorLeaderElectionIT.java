@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.ecrsecret.operator.api.EcrPullSecret;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
+import io.ecrsecret.testing.OperatorIdentity;
 import io.ecrsecret.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
@@ -29,8 +30,8 @@ class OperatorLeaderElectionIT {
   void twoReplicasNeverBothWriteAndTheStandbyTakesOver(Sandbox sandbox) throws Exception {
     var kube = sandbox.kubernetes().adminClient();
     TestCluster.installCrds(kube, true);
-    KubernetesClient clientA = sandbox.kubernetes().adminClient();
-    KubernetesClient clientB = sandbox.kubernetes().adminClient();
+    KubernetesClient clientA = OperatorIdentity.client(sandbox.kubernetes());
+    KubernetesClient clientB = OperatorIdentity.client(sandbox.kubernetes());
     var a =
         OperatorFixture.start(
             sandbox, clientA, OperatorFixture.leaderElected("replica-a", LEASE), Clock.systemUTC());

@@ -10,6 +10,7 @@ import io.ecrsecret.operator.api.NamespaceSelectorSpec;
 import io.ecrsecret.sandbox.KubernetesCluster;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
+import io.ecrsecret.testing.OperatorIdentity;
 import io.ecrsecret.testing.Pods;
 import io.ecrsecret.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
@@ -56,7 +57,7 @@ class OperatorPodsIT {
   void podsRunOnTheSecretsBothKindsKeep(Sandbox sandbox) throws Exception {
     sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
     {
-      try (KubernetesClient operatorClient = cluster.adminClient();
+      try (KubernetesClient operatorClient = OperatorIdentity.client(cluster);
           var operator =
               OperatorFixture.start(
                   sandbox, operatorClient, OperatorFixture.testConfig(), Clock.systemUTC())) {
@@ -120,7 +121,7 @@ class OperatorPodsIT {
       throws Exception {
     sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
     String ns = "pods-heal-operator";
-    try (KubernetesClient operatorClient = cluster.adminClient();
+    try (KubernetesClient operatorClient = OperatorIdentity.client(cluster);
         var operator =
             OperatorFixture.start(
                 sandbox, operatorClient, OperatorFixture.testConfig(), Clock.systemUTC())) {
@@ -174,7 +175,7 @@ class OperatorPodsIT {
   void aServiceAccountMadeLaterIsLinkedAndItsPodsPull(Sandbox sandbox) throws Exception {
     sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
     String ns = "pods-every-account";
-    try (KubernetesClient operatorClient = cluster.adminClient();
+    try (KubernetesClient operatorClient = OperatorIdentity.client(cluster);
         var operator =
             OperatorFixture.start(
                 sandbox, operatorClient, OperatorFixture.testConfig(), Clock.systemUTC())) {
@@ -235,7 +236,7 @@ class OperatorPodsIT {
       spec.setRefreshMargin("1m");
       resource.setSpec(spec);
       var tokens = new java.util.LinkedHashSet<String>();
-      try (KubernetesClient operatorClient = cluster.adminClient();
+      try (KubernetesClient operatorClient = OperatorIdentity.client(cluster);
           var operator =
               OperatorFixture.start(
                   sandbox, operatorClient, OperatorFixture.testConfig(), Clock.systemUTC())) {

@@ -10,6 +10,7 @@ import io.ecrsecret.operator.api.EcrPullSecret;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
 import io.ecrsecret.testing.MutableClock;
+import io.ecrsecret.testing.OperatorIdentity;
 import io.ecrsecret.testing.TestCluster;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +35,7 @@ class OperatorSimulatedClockIT {
     var clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     Instant expiry = clock.instant().plus(Duration.ofHours(12));
     sandbox.aws().tokenExpiresAt(expiry);
-    var operatorClient = sandbox.kubernetes().adminClient();
+    var operatorClient = OperatorIdentity.client(sandbox.kubernetes());
     // reconcile every 2 real seconds, so that the simulated hour below sees many reconciles
     var operator =
         OperatorFixture.start(
