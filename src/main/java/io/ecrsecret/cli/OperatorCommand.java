@@ -119,6 +119,18 @@ final class OperatorCommand implements Callable<Integer> {
   String compatCredentialsSecret;
 
   @Option(
+      names = "--compat-identity-namespaces",
+      paramLabel = "NAMESPACE",
+      split = ",",
+      description =
+          "With --no-default-identity-for-namespaced: the namespaces (names or globs) whose"
+              + " rh-mobb resources may still use the platform's identity (the"
+              + " --compat-credentials-secret, or the operator's own). rh-mobb's kinds have no aws"
+              + " block, so elsewhere they are refused (IdentityNotAllowed), as an EcrPullSecret"
+              + " without one is. Default: none.")
+  List<String> compatIdentityNamespaces = new ArrayList<>();
+
+  @Option(
       names = "--max-reconcile-interval",
       paramLabel = "DURATION",
       defaultValue = "1h",
@@ -151,6 +163,7 @@ final class OperatorCommand implements Callable<Integer> {
                     .defaultIdentityForNamespaced(defaultIdentityForNamespaced)
                     .compat(compat)
                     .compatCredentialsSecret(Optional.ofNullable(compatCredentialsSecret))
+                    .compatIdentityNamespaces(compatIdentityNamespaces)
                     .maxReconcileInterval(maxReconcileInterval)
                     .identity(Optional.ofNullable(runtime.environment().get("POD_NAME")))
                     .retryBackoff(retryBackoff)

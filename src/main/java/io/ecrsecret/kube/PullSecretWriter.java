@@ -307,6 +307,18 @@ public final class PullSecretWriter {
               + "; a secret's type cannot change in place. Delete it or choose another secret name");
     }
     boolean takeOver = !managed && adoption == Adoption.TAKE_OVER;
+    if (takeOver && !madeByReplacedOperator(existing)) {
+      // only what rh-mobb's operator made is taken over as ours: anything else may hold someone's
+      // data (a database password under the same name), and a take-over keeps no record of it
+      throw new SecretConflictException(
+          "SecretNotManaged",
+          "secret "
+              + where
+              + " exists and was made neither by rh-mobb's ecr-secret-operator (it has no owner"
+              + " reference to one of its ecr.mobb.redhat.com resources) nor by"
+              + " ecr-secret-operator; it was left as it is. Choose another generated_secret_name,"
+              + " or delete that secret if nothing needs it");
+    }
     if (takeOver) {
       Optional<OwnerReference> controller =
           nonNull(existing.getMetadata().getOwnerReferences()).stream()
@@ -389,6 +401,16 @@ public final class PullSecretWriter {
     state.wrote(TrimmedObjects.secret(existing), updated);
     return new Written(Result.UPDATED, updated.getMetadata().getUid(), !managed);
   }
+
+  /**
+   * What rh-mobb's operator made carries its owner reference to an ecr.mobb.redhat.com resource.
+   */
+  static boolean madeByReplacedOperator(Secret existing) {
+    return nonNull(existing.getMetadata().getOwnerReferences()).stream()
+        .anyMatch(r -> r.getApiVersion() != null && r.getApiVersion().startsWith(REPLACED_GROUP));
+  }
+
+  private static final String REPLACED_GROUP = "ecr.mobb.redhat.com/";
 
   /**
    * The secret's owner references: ours as the content asks (one we created gets it, an adopted one

@@ -218,17 +218,21 @@ public final class EcrSecretOperator implements AutoCloseable {
           }
           c.withReconciliationMaxInterval(config.maxReconcileInterval());
         };
-    // rh-mobb's kinds: the operator's own identity, or rh-mobb's credentials Secret if told so
+    // rh-mobb's kinds: the operator's own identity, or rh-mobb's credentials Secret if told so,
+    // under the same rule as namespaced resources without an identity
     var credentials = new AwsKeysSecretReader(client);
     Function<Optional<String>, AwsIdentity> compatIdentity =
-        config
-            .compatCredentialsSecret()
-            .<Function<Optional<String>, AwsIdentity>>map(
-                name ->
-                    ns ->
+        ns ->
+            services
+                .identities()
+                .compat(
+                    ns.orElseThrow(),
+                    config.compatCredentialsSecret(),
+                    () ->
                         new AwsIdentity(
-                            credentials.readCredentialsFile(leaseNamespace, name), List.of()))
-            .orElse(ns -> services.identities().resolve(null, ns));
+                            credentials.readCredentialsFile(
+                                leaseNamespace, config.compatCredentialsSecret().orElseThrow()),
+                            List.of()));
     for (Kind kind : kinds) {
       if (kind.resource() == EcrPullSecret.class) {
         started.register(new KindReconcilers.EcrPullSecrets(services), c -> namespaced.accept(c));

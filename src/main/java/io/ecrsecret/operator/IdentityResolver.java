@@ -4,6 +4,7 @@ import io.ecrsecret.aws.AwsIdentity;
 import io.ecrsecret.core.DisplayText;
 import io.ecrsecret.core.DurationText;
 import io.ecrsecret.core.Glob;
+import io.ecrsecret.core.NamespacePattern;
 import io.ecrsecret.kube.AwsKeysSecretReader;
 import io.ecrsecret.operator.api.AwsIdentitySpec;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -14,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Turns a resource's {@code aws} block into an identity, enforcing who may use what (see DESIGN.md
@@ -53,9 +55,40 @@ public final class IdentityResolver {
             .filter(g -> !g.isBlank())
             .map(IdentityResolver::roleGlob)
             .toList();
+    this.compatIdentityNamespaces =
+        config.compatIdentityNamespaces().stream().map(NamespacePattern::new).toList();
   }
 
   private final List<Glob> allowedRoles;
+  private final List<NamespacePattern> compatIdentityNamespaces;
+
+  /**
+   * The identity one of rh-mobb's resources uses. Those kinds have no {@code aws} block, so it is
+   * always the platform's: the compat credentials Secret of the operator's namespace, read by
+   * {@code compatKeys}, or the operator's own. The rule for namespaced resources without an
+   * identity holds for them too: where the operator lends its identity to none, only the namespaces
+   * the platform names in {@code --compat-identity-namespaces} may use it.
+   *
+   * @throws IdentityNotAllowedException naming the rule and how to allow the namespace
+   */
+  public AwsIdentity compat(
+      String namespace, Optional<String> compatSecret, Supplier<AwsIdentity> compatKeys) {
+    if (!config.defaultIdentityForNamespaced()
+        && !NamespacePattern.anyMatches(compatIdentityNamespaces, namespace)) {
+      throw new IdentityNotAllowedException(
+          "rh-mobb's kinds name no AWS identity, so this resource would use the platform's ("
+              + compatSecret
+                  .map(n -> "the credentials Secret " + n + " of the operator's namespace")
+                  .orElse("the operator's own identity")
+              + "), and this operator lends it to no namespaced resource"
+              + " (--no-default-identity-for-namespaced). To allow namespace "
+              + namespace
+              + ", a cluster administrator lists it in --compat-identity-namespaces (the chart's"
+              + " compat.identityNamespaces); or use an EcrPullSecret with aws.credentialsSecret"
+              + " or an allowed aws.roleArn");
+    }
+    return compatSecret.isPresent() ? compatKeys.get() : AwsIdentity.defaultChain();
+  }
 
   /**
    * @param resourceNamespace the namespace of a namespaced resource; empty for a cluster-scoped one

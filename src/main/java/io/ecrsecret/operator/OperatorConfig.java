@@ -28,6 +28,10 @@ import java.util.Optional;
  *     key (an AWS shared credentials file, profile {@code default}) rh-mobb's kinds use, as
  *     rh-mobb's operator read {@code aws-ecr-cloud-credentials} (default: none, the operator's own
  *     identity)
+ * @param compatIdentityNamespaces namespaces (names or globs) whose rh-mobb resources may use the
+ *     compat credentials (or the operator's own identity) where {@code
+ *     defaultIdentityForNamespaced} is off; elsewhere they are refused, as an EcrPullSecret without
+ *     {@code aws} is (default none)
  * @param maxReconcileInterval reconcile at least this often even without events (default 1h)
  * @param identity this replica's name in the leader election (default: the host name)
  * @param retryBackoff the first wait after a known failure; doubled each time, up to 10m (default
@@ -44,6 +48,7 @@ public record OperatorConfig(
     boolean defaultIdentityForNamespaced,
     boolean compat,
     Optional<String> compatCredentialsSecret,
+    List<String> compatIdentityNamespaces,
     Duration maxReconcileInterval,
     Optional<String> identity,
     Duration retryBackoff) {
@@ -51,6 +56,8 @@ public record OperatorConfig(
   public OperatorConfig {
     watchNamespaces = List.copyOf(watchNamespaces);
     allowedRoleArns = List.copyOf(allowedRoleArns);
+    compatIdentityNamespaces = List.copyOf(compatIdentityNamespaces);
+    compatIdentityNamespaces.forEach(NamespacePattern::new); // validates each name or glob
     watchNamespaces.forEach(NamespacePattern::new); // validates each name
     Objects.requireNonNull(leaseName, "leaseName");
     Objects.requireNonNull(leaseNamespace, "leaseNamespace");
@@ -96,6 +103,7 @@ public record OperatorConfig(
     private boolean defaultIdentityForNamespaced = true;
     private boolean compat = true;
     private Optional<String> compatCredentialsSecret = Optional.empty();
+    private List<String> compatIdentityNamespaces = List.of();
     private Duration maxReconcileInterval = Duration.ofHours(1);
     private Optional<String> identity = Optional.empty();
     private Duration retryBackoff = Duration.ofSeconds(15);
@@ -144,6 +152,11 @@ public record OperatorConfig(
       return this;
     }
 
+    public Builder compatIdentityNamespaces(List<String> compatIdentityNamespaces) {
+      this.compatIdentityNamespaces = compatIdentityNamespaces;
+      return this;
+    }
+
     public Builder maxReconcileInterval(Duration maxReconcileInterval) {
       this.maxReconcileInterval = maxReconcileInterval;
       return this;
@@ -174,6 +187,7 @@ public record OperatorConfig(
           defaultIdentityForNamespaced,
           compat,
           compatCredentialsSecret,
+          compatIdentityNamespaces,
           maxReconcileInterval,
           identity,
           retryBackoff);

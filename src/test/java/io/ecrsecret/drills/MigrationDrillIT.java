@@ -12,6 +12,7 @@ import io.ecrsecret.operator.compat.ArgoHelmRepoSecret;
 import io.ecrsecret.operator.compat.MobbSecret;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
+import io.ecrsecret.testing.OperatorIdentity;
 import io.ecrsecret.testing.TestCluster;
 import io.ecrsecret.testing.TestOperatorConfig;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -51,7 +52,9 @@ class MigrationDrillIT {
     try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
       TestCluster.installCrds(kube, true);
       TestCluster.namespace(kube, NS, Map.of());
-      // as rh-mobb's operator left them: its resources, and the secrets it wrote from them
+      // as rh-mobb's operator left them: its resources, and the secrets it wrote from them, each
+      // with its controller reference to the resource it was made for
+      var made = new java.util.HashMap<String, String>();
       for (var item :
           kube.load(
                   new ByteArrayInputStream(
@@ -77,7 +80,7 @@ class MigrationDrillIT {
                           .formatted(NS, registry)
                           .getBytes(StandardCharsets.UTF_8)))
               .items()) {
-        kube.resource(item).create();
+        made.put(item.getKind(), kube.resource(item).create().getMetadata().getUid());
       }
       String stale = "AWS:expired-long-ago";
       Secret docker =
@@ -86,6 +89,7 @@ class MigrationDrillIT {
                       .withNewMetadata()
                       .withName("ecr-docker-secret")
                       .withNamespace(NS)
+                      .withOwnerReferences(rhMobbOwner("Secret", "ecr-secret", made))
                       .endMetadata()
                       .withType("kubernetes.io/dockerconfigjson")
                       .withData(
@@ -107,6 +111,7 @@ class MigrationDrillIT {
                       .withName("ecr-argo-helm-secret")
                       .withNamespace(NS)
                       .withLabels(Map.of("argocd.argoproj.io/secret-type", "repository"))
+                      .withOwnerReferences(rhMobbOwner("ArgoHelmRepoSecret", "helm-repo", made))
                       .endMetadata()
                       .withType("Opaque")
                       .withStringData(
@@ -125,7 +130,7 @@ class MigrationDrillIT {
       var events = new CopyOnWriteArrayList<String>();
       try (Watch dockerWatch = watch(kube, "ecr-docker-secret", events);
           Watch argoWatch = watch(kube, "ecr-argo-helm-secret", events);
-          KubernetesClient operatorClient = sandbox.kubernetes().adminClient();
+          KubernetesClient operatorClient = OperatorIdentity.client(sandbox.kubernetes());
           EcrSecretOperator operator =
               EcrSecretOperator.start(
                   TestOperatorConfig.named("migration-drill").compat().build(),
@@ -232,7 +237,7 @@ class MigrationDrillIT {
               + keys.secretAccessKey()
               + "\n");
       sandbox.aws().resetRequestCounts();
-      try (KubernetesClient operatorClient = sandbox.kubernetes().adminClient();
+      try (KubernetesClient operatorClient = OperatorIdentity.client(sandbox.kubernetes());
           EcrSecretOperator operator =
               EcrSecretOperator.start(
                   TestOperatorConfig.named("rh-mobb-credentials")
@@ -278,6 +283,133 @@ class MigrationDrillIT {
         deleteMobbSecrets(kube);
       }
     }
+  }
+
+  /**
+   * The identity rule holds for rh-mobb's kinds: with {@code --no-default-identity-for-namespaced}
+   * a tenant's EcrPullSecret without {@code aws} is refused, and so are its rh-mobb Secret and
+   * ArgoHelmRepoSecret, which name no identity and so would use the platform's credentials Secret
+   * (before, both became Ready with it); only a namespace the platform lists may use it.
+   */
+  @Test
+  void rhMobbKindsFollowTheIdentityRuleOfNamespacedResources(Sandbox sandbox) throws Exception {
+    String registry = sandbox.registry().ecrHost();
+    sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
+    var keys =
+        sandbox
+            .aws()
+            .createUser(
+                "rh-mobb-platform",
+                io.ecrsecret.sandbox.AwsPeer.policy("[\"ecr:GetAuthorizationToken\"]", "\"*\""));
+    String operatorNs = "rh-mobb-rule-operator";
+    String tenant = "rh-mobb-rule-tenant";
+    String listed = "rh-mobb-rule-legacy";
+    try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
+      TestCluster.installCrds(kube, true);
+      for (String ns : List.of(operatorNs, tenant, listed)) {
+        TestCluster.namespace(kube, ns, Map.of());
+      }
+      credentials(
+          kube,
+          operatorNs,
+          "[default]\naws_access_key_id = "
+              + keys.accessKeyId()
+              + "\naws_secret_access_key = "
+              + keys.secretAccessKey()
+              + "\n");
+      try (KubernetesClient operatorClient = OperatorIdentity.client(sandbox.kubernetes());
+          EcrSecretOperator operator =
+              EcrSecretOperator.start(
+                  TestOperatorConfig.named("rh-mobb-rule")
+                      .compat()
+                      .operatorNamespace(operatorNs)
+                      .compatCredentialsSecret("aws-ecr-cloud-credentials")
+                      .noDefaultIdentityForNamespaced()
+                      .compatIdentityNamespaces(List.of("rh-mobb-rule-leg*"))
+                      .build(),
+                  operatorClient,
+                  Clock.systemUTC(),
+                  new AwsClientSettings(3, Duration.ofSeconds(5), Duration.ofSeconds(20)))) {
+        var eps = new io.ecrsecret.operator.api.EcrPullSecret();
+        eps.getMetadata().setName("plain");
+        eps.getMetadata().setNamespace(tenant);
+        var epsSpec = new io.ecrsecret.operator.api.EcrPullSecret.Spec();
+        epsSpec.setRegistries(List.of(registry));
+        epsSpec.setSecretName("plain-pull");
+        eps.setSpec(epsSpec);
+        kube.resource(eps).create();
+        mobbSecret(kube, tenant, registry);
+        var argo = new ArgoHelmRepoSecret();
+        argo.getMetadata().setName("helm");
+        argo.getMetadata().setNamespace(tenant);
+        var argoSpec = new ArgoHelmRepoSecret.Spec();
+        argoSpec.setGeneratedSecretName("helm-repo");
+        argoSpec.setUrl(registry);
+        argo.setSpec(argoSpec);
+        kube.resource(argo).create();
+        mobbSecret(kube, listed, registry);
+
+        await("the listed namespace's rh-mobb Secret made with the platform's keys")
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> kube.secrets().inNamespace(listed).withName("pull").get() != null);
+        for (var kind :
+            List.<Class<? extends io.fabric8.kubernetes.client.CustomResource<?, ?>>>of(
+                io.ecrsecret.operator.api.EcrPullSecret.class,
+                MobbSecret.class,
+                ArgoHelmRepoSecret.class)) {
+          await(kind.getSimpleName() + " refused")
+              .atMost(Duration.ofSeconds(30))
+              .until(() -> readyReason(kube, kind, tenant).equals("False/IdentityNotAllowed"));
+        }
+        var refusal =
+            kube.resources(MobbSecret.class).inNamespace(tenant).withName("ecr").get().getStatus();
+        assertThat(
+                refusal.getConditions().stream()
+                    .filter(c -> c.getType().equals("Ready"))
+                    .findFirst()
+                    .orElseThrow()
+                    .getMessage())
+            .contains("--no-default-identity-for-namespaced", "To allow namespace " + tenant);
+        assertThat(kube.secrets().inNamespace(tenant).list().getItems())
+            .extracting(x -> x.getMetadata().getName())
+            .as("nothing made with the platform's credentials in the tenant's namespace")
+            .doesNotContain("pull", "helm-repo", "plain-pull");
+        kube.resources(ArgoHelmRepoSecret.class).inAnyNamespace().delete();
+        kube.resource(eps).delete();
+        deleteMobbSecrets(kube);
+      }
+    }
+  }
+
+  /** "STATUS/REASON" of the Ready condition of the one resource of the kind in the namespace. */
+  private static String readyReason(
+      KubernetesClient kube,
+      Class<? extends io.fabric8.kubernetes.client.CustomResource<?, ?>> kind,
+      String ns) {
+    var items = kube.resources(kind).inNamespace(ns).list().getItems();
+    if (items.isEmpty()
+        || !(items.get(0).getStatus() instanceof io.ecrsecret.operator.api.PullSecretStatus status)
+        || status.getConditions() == null) {
+      return "";
+    }
+    return status.getConditions().stream()
+        .filter(c -> c.getType().equals("Ready"))
+        .map(c -> c.getStatus() + "/" + c.getReason())
+        .findFirst()
+        .orElse("");
+  }
+
+  /** The controller reference rh-mobb's operator (controller-runtime) puts on what it makes. */
+  private static io.fabric8.kubernetes.api.model.OwnerReference rhMobbOwner(
+      String kind, String name, Map<String, String> uids) {
+    return new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+        .withApiVersion("ecr.mobb.redhat.com/v1alpha1")
+        .withKind(kind)
+        .withName(name)
+        .withUid(uids.get(kind))
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build();
   }
 
   private static void credentials(KubernetesClient kube, String ns, String file) {

@@ -21,6 +21,8 @@ public final class TestOperatorConfig {
   private Duration maxReconcileInterval = Duration.ofHours(1);
   private String identity;
   private Duration retryBackoff = Duration.ofSeconds(1);
+  private boolean defaultIdentityForNamespaced = true;
+  private List<String> compatIdentityNamespaces = List.of();
 
   private TestOperatorConfig(String name) {
     this.leaseName = name;
@@ -74,6 +76,17 @@ public final class TestOperatorConfig {
     return this;
   }
 
+  /** As {@code --no-default-identity-for-namespaced}. */
+  public TestOperatorConfig noDefaultIdentityForNamespaced() {
+    this.defaultIdentityForNamespaced = false;
+    return this;
+  }
+
+  public TestOperatorConfig compatIdentityNamespaces(List<String> namespaces) {
+    this.compatIdentityNamespaces = namespaces;
+    return this;
+  }
+
   public OperatorConfig build() {
     return OperatorConfig.builder()
         .watchNamespaces(watchNamespaces)
@@ -82,6 +95,8 @@ public final class TestOperatorConfig {
         .lease(leaseName, leaseNamespace)
         .compat(compat)
         .compatCredentialsSecret(compatCredentialsSecret)
+        .defaultIdentityForNamespaced(defaultIdentityForNamespaced)
+        .compatIdentityNamespaces(compatIdentityNamespaces)
         .maxReconcileInterval(maxReconcileInterval)
         .identity(Optional.of(identity))
         .retryBackoff(retryBackoff)
