@@ -15,6 +15,10 @@ public final class ArgoCdHelmRepository {
   public static final String SECRET_TYPE_VALUE = "repository";
   public static final String CREDENTIAL_TEMPLATE_VALUE = "repo-creds";
 
+  /** Every data key either rendering writes. */
+  public static final java.util.Set<String> KEYS =
+      java.util.Set.of("type", "enableOCI", "name", "url", "username", "password");
+
   private ArgoCdHelmRepository() {}
 
   /**

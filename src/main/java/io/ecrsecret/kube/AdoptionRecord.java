@@ -15,8 +15,13 @@ import java.util.TreeMap;
  *
  * @param replacedData data keys we overwrote, with their earlier (base64) values
  * @param replacedLabels labels we set, with their earlier values (null: there was none)
+ * @param linkedBefore the service accounts that linked the secret when it was adopted: a release
+ *     leaves their links (null in a record from before this was kept: then no link is removed)
  */
-record AdoptionRecord(Map<String, String> replacedData, Map<String, String> replacedLabels) {
+record AdoptionRecord(
+    Map<String, String> replacedData,
+    Map<String, String> replacedLabels,
+    java.util.List<String> linkedBefore) {
 
   static final String KEY = "ecr-secret-operator.adopted-from";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,12 +33,14 @@ record AdoptionRecord(Map<String, String> replacedData, Map<String, String> repl
       Map<String, String> existingData,
       Map<String, String> ourData,
       Map<String, String> existingLabels,
-      Map<String, String> ourLabels) {
+      Map<String, String> ourLabels,
+      java.util.Collection<String> linkedBefore) {
     var data = new TreeMap<String, String>();
     ourData.keySet().forEach(k -> data.put(k, existingData.getOrDefault(k, ADDED)));
     var labels = new HashMap<String, String>();
     ourLabels.keySet().forEach(k -> labels.put(k, existingLabels.getOrDefault(k, ADDED)));
-    return new AdoptionRecord(data, new TreeMap<>(labels));
+    return new AdoptionRecord(
+        data, new TreeMap<>(labels), java.util.List.copyOf(new java.util.TreeSet<>(linkedBefore)));
   }
 
   /** The record as the base64 value of its data key. */
@@ -72,6 +79,14 @@ record AdoptionRecord(Map<String, String> replacedData, Map<String, String> repl
           }
         });
     return data;
+  }
+
+  /** The label's value before the adoption, if it had one. */
+  java.util.Optional<String> labelBefore(String key) {
+    String before = replacedLabels.get(key);
+    return before == null || ADDED.equals(before)
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(before);
   }
 
   /** The labels as they were before, for the ones we set. */

@@ -1,17 +1,12 @@
 package io.ecrsecret.kube;
 
-import io.ecrsecret.core.DockerConfigJson;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -30,16 +25,45 @@ public final class ManagedSecretRemover {
   }
 
   /**
-   * Removes one secret of ours and our links to it, deciding from the cluster state: the accounts
-   * that link it are patched (conditional on their cached resource version), a secret we created is
-   * deleted without a read; only an adopted one is read, to give back what it held. Returns what
-   * was done.
+   * Removes one secret of ours and our links to it, deciding from the cluster state: a secret we
+   * created that holds nothing but ours is deleted without a read, after the accounts the owner
+   * links are patched (conditional on their cached resource version). One that others put entries
+   * into, or that was adopted, is never deleted: it is read, and written back without our part (an
+   * adopted one as it was before), and only the links we added go ({@link SecretRelease}). Returns
+   * what was done.
    */
   public String remove(Secret cached, ClusterState state, List<String> linkedAccounts) {
     String ns = cached.getMetadata().getNamespace();
     String name = cached.getMetadata().getName();
-    // only the accounts the owner links: a link someone else made to the same secret stays
-    for (String account : linkedAccounts) {
+    boolean adopted = "true".equals(ManagedMarkers.annotation(cached, ManagedMarkers.ADOPTED));
+    if (!adopted && !SecretRelease.holdsOthersData(cached)) {
+      unlink(ns, name, state, linkedAccounts);
+      client.secrets().inNamespace(ns).withName(name).delete();
+      return "deleted";
+    }
+    Secret secret = client.secrets().inNamespace(ns).withName(name).get();
+    if (secret == null) {
+      unlink(ns, name, state, linkedAccounts);
+      return "already gone";
+    }
+    unlink(ns, name, state, SecretRelease.accountsToUnlink(secret, linkedAccounts));
+    boolean recorded = AdoptionRecord.in(secret.getData()).isPresent();
+    rewrite(
+        secret,
+        SecretRelease.releasedLabels(secret),
+        SecretRelease.releasedData(secret),
+        nonNull(secret.getMetadata().getOwnerReferences()));
+    if (!adopted) {
+      return "released (it holds others' entries: ours removed, the rest kept)";
+    }
+    return recorded
+        ? "released (adopted: given back as it was before)"
+        : "released (adopted: our entries removed, the rest kept)";
+  }
+
+  /** Removes the links of these accounts ({@code *}: every account of the namespace). */
+  private void unlink(String ns, String name, ClusterState state, List<String> accounts) {
+    for (String account : accounts) {
       if (account.equals("*")) {
         for (String each : state.serviceAccountNames(ns)) {
           linker.unlink(ns, each, name, state);
@@ -48,51 +72,13 @@ public final class ManagedSecretRemover {
         linker.unlink(ns, account, name, state);
       }
     }
-    if (!"true".equals(ManagedMarkers.annotation(cached, ManagedMarkers.ADOPTED))) {
-      client.secrets().inNamespace(ns).withName(name).delete();
-      return "deleted";
-    }
-    Secret secret = client.secrets().inNamespace(ns).withName(name).get();
-    if (secret == null) {
-      return "already gone";
-    }
-    var record = AdoptionRecord.in(secret.getData());
-    Map<String, String> data;
-    Map<String, String> labels;
-    if (record.isPresent()) {
-      data = record.get().restoreData(nonNull(secret.getData()));
-      labels = record.get().restoreLabels(nonNull(secret.getMetadata().getLabels()));
-    } else {
-      // adopted before the record was kept: remove our registry entries and markers only
-      String registries = ManagedMarkers.annotation(secret, ManagedMarkers.REGISTRIES);
-      var released = new HashMap<>(nonNull(secret.getData()));
-      SecretData.decoded(secret, DockerConfigJson.KEY)
-          .ifPresent(
-              json ->
-                  released.put(
-                      DockerConfigJson.KEY,
-                      Base64.getEncoder()
-                          .encodeToString(
-                              DockerConfigJson.merge(
-                                      Optional.of(json),
-                                      Map.of(),
-                                      registries == null
-                                          ? List.of()
-                                          : Arrays.asList(registries.split(",")))
-                                  .getBytes(StandardCharsets.UTF_8))));
-      data = released;
-      labels = withoutOurLabels(secret);
-    }
-    rewrite(secret, labels, data, nonNull(secret.getMetadata().getOwnerReferences()));
-    return record.isPresent()
-        ? "released (adopted: given back as it was before)"
-        : "released (adopted: our entries removed, the rest kept)";
   }
 
   /**
    * Lets a secret of ours go, as its owner's {@code Retain} policy asks: it stays with its data and
-   * its links, without our labels, annotations, adoption record and our owner reference, so that
-   * nothing manages it any more (another resource may adopt it). Read once, right before the write.
+   * its links, without our labels (labels we replaced get their earlier value back), annotations,
+   * adoption record and our owner reference, so that nothing manages it any more (another resource
+   * may adopt it). Read once, right before the write.
    */
   public String retain(Secret cached, String ownerUid) {
     String ns = cached.getMetadata().getNamespace();
@@ -107,15 +93,8 @@ public final class ManagedSecretRemover {
         nonNull(secret.getMetadata().getOwnerReferences()).stream()
             .filter(r -> !r.getUid().equals(ownerUid))
             .toList();
-    rewrite(secret, withoutOurLabels(secret), data, owners);
+    rewrite(secret, SecretRelease.retainedLabels(secret), data, owners);
     return "retained (no longer managed; its links stay)";
-  }
-
-  private static TreeMap<String, String> withoutOurLabels(Secret secret) {
-    var labels = new TreeMap<>(nonNull(secret.getMetadata().getLabels()));
-    labels.remove(ManagedMarkers.MANAGED_BY_LABEL);
-    labels.remove(ManagedMarkers.OWNER_KIND_LABEL);
-    return labels;
   }
 
   /**

@@ -366,7 +366,8 @@ public final class PullSecretWriter {
                   nonNull(existing.getData()),
                   ourData,
                   nonNull(existing.getMetadata().getLabels()),
-                  ownLabels(content, owner))
+                  ownLabels(content, owner),
+                  linkedBefore(existing, state))
               .encoded());
     }
     annotations.put(ManagedMarkers.CONTENT_DIGEST, contentDigest);
@@ -400,6 +401,25 @@ public final class PullSecretWriter {
             .update();
     state.wrote(TrimmedObjects.secret(existing), updated);
     return new Written(Result.UPDATED, updated.getMetadata().getUid(), !managed);
+  }
+
+  /** The accounts of the secret's namespace that link it now (its links a release leaves). */
+  private static List<String> linkedBefore(Secret existing, ClusterState state) {
+    String ns = existing.getMetadata().getNamespace();
+    String name = existing.getMetadata().getName();
+    return state.serviceAccountNames(ns).stream()
+        .filter(
+            a ->
+                state
+                    .serviceAccount(ns, a)
+                    .filter(
+                        sa ->
+                            nonNull(sa.getImagePullSecrets()).stream()
+                                    .anyMatch(r -> name.equals(r.getName()))
+                                || nonNull(sa.getSecrets()).stream()
+                                    .anyMatch(r -> name.equals(r.getName())))
+                    .isPresent())
+        .toList();
   }
 
   /**
