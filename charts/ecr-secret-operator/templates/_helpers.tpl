@@ -60,9 +60,16 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   verbs: [create]
 {{- end }}
 
-{{/* Non-empty where the cluster serves ValidatingAdmissionPolicy v1 (Kubernetes 1.30 or newer). */}}
+{{/*
+Non-empty where the cluster serves ValidatingAdmissionPolicy v1 (Kubernetes 1.30 or newer). Against a
+cluster, Helm knows each served kind ("v1/Namespace" among them): the kind decides. Without one
+(helm template), Helm knows group versions only: the Kubernetes version decides (--kube-version).
+*/}}
 {{- define "ecr-secret-operator.admissionPolicyServed" -}}
-{{- if and (.Capabilities.APIVersions.Has "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy") (semverCompare ">=1.30-0" .Capabilities.KubeVersion.Version) -}}
+{{- $kinds := .Capabilities.APIVersions.Has "v1/Namespace" -}}
+{{- if .Capabilities.APIVersions.Has "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy" -}}
+true
+{{- else if and (not $kinds) (semverCompare ">=1.30-0" .Capabilities.KubeVersion.Version) -}}
 true
 {{- end -}}
 {{- end }}
