@@ -31,7 +31,12 @@ public final class AwsAccessException extends RuntimeException {
   private final Kind kind;
 
   public AwsAccessException(Kind kind, String message) {
-    super(message, null, false, false);
+    // it names what the user wrote (a role ARN, a region): printable, whatever they wrote
+    super(
+        io.ecrsecret.core.DisplayText.clean(message, 4 * io.ecrsecret.core.DisplayText.MESSAGE),
+        null,
+        false,
+        false);
     this.kind = kind;
   }
 

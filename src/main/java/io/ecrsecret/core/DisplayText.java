@@ -29,17 +29,28 @@ public final class DisplayText {
 
   private DisplayText() {}
 
-  /** Control characters replaced by a space, cut to {@code max} characters ("..." marks a cut). */
+  /** {@code scheme://user:password@}: the user info of a URL, which may hold a password. */
+  private static final java.util.regex.Pattern URL_USER_INFO =
+      java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9+.-]{0,31}://)[^/?#@\\s]{0,512}@");
+
+  /**
+   * Control characters replaced by a space, the user info of URLs ({@code https://user:pw@host})
+   * redacted, cut to {@code max} characters ("..." marks a cut).
+   */
   public static String clean(String text, int max) {
     if (text == null) {
       return "";
     }
-    var out = new StringBuilder(Math.min(text.length(), max + 3));
-    for (int i = 0; i < text.length() && out.length() < max; i++) {
-      char c = text.charAt(i);
+    // redacted before the cut, so that a cut never leaves part of a password; what is cut anyway
+    // is not searched (a URL's user info is bounded), so a 1 MB value costs no more than its start
+    String shown = text.length() > max + 544 ? text.substring(0, max + 544) : text;
+    shown = URL_USER_INFO.matcher(shown).replaceAll("$1[redacted]@");
+    var out = new StringBuilder(Math.min(shown.length(), max + 3));
+    for (int i = 0; i < shown.length() && out.length() < max; i++) {
+      char c = shown.charAt(i);
       out.append(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? ' ' : c);
     }
-    if (text.length() > max) {
+    if (shown.length() > max) {
       out.append("...");
     }
     return out.toString();

@@ -14,6 +14,15 @@ final class Conflicts {
 
   private Conflicts() {}
 
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 20L * attempt + 6));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while retrying a conflicting write", e);
+    }
+  }
+
   static <T> T retry(Supplier<T> readDecideWrite) {
     for (int attempt = 1; ; attempt++) {
       try {
@@ -22,6 +31,8 @@ final class Conflicts {
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == ATTEMPTS) {
           throw e;
         }
+        // many writers of one object (resources linking one account): spread the next reads
+        pause(attempt);
       }
     }
   }

@@ -52,7 +52,9 @@ final class EventRecorder {
             .endInvolvedObject()
             .withType(type)
             .withReason(reason)
-            .withMessage(message.length() > 1024 ? message.substring(0, 1021) + "..." : message)
+            .withMessage(
+                io.ecrsecret.core.DisplayText.clean(
+                    message, io.ecrsecret.core.DisplayText.MESSAGE - 3))
             .withFirstTimestamp(now)
             .withLastTimestamp(now)
             .withCount(1)

@@ -65,6 +65,9 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
   /** At most this many pods are named in the Event that says which were deleted. */
   private static final int NAMED_PODS = 10;
 
+  /** Spreads the retries of clean-ups that conflicted at once. */
+  private static final java.util.Random RETRY_JITTER = new java.util.Random();
+
   /** What the reconcilers share: built once by the composition root. */
   record Services(
       PullSecretRefresher refresher,
@@ -316,10 +319,13 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
         result.reason(),
         result.message())) {
       if (result.ready()) {
-        log.info("Ready: {}", result.message());
+        log.info("Ready: {}", DisplayText.clean(result.message(), DisplayText.MESSAGE));
         services.events().normal(resource, result.reason(), result.message());
       } else {
-        log.warn("Not ready ({}): {}", result.reason(), result.message());
+        log.warn(
+            "Not ready ({}): {}",
+            result.reason(),
+            DisplayText.clean(result.message(), DisplayText.MESSAGE));
         services.events().warning(resource, result.reason(), result.message());
       }
     }
@@ -337,7 +343,10 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
         .filter(links -> !links.linked())
         .ifPresent(
             links -> {
-              log.warn("Service accounts not linked ({}): {}", links.reason(), links.message());
+              log.warn(
+                  "Service accounts not linked ({}): {}",
+                  links.reason(),
+                  DisplayText.clean(links.message(), DisplayText.MESSAGE));
               services.events().warning(resource, links.reason(), links.message());
             });
   }
@@ -410,14 +419,26 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
             resource, context, kind.linksServiceAccounts(), kind.clusterScoped());
     var secrets = state.managedSecretsOf(owner);
     boolean retain = kind.deletionPolicy(resource) == DeletionPolicy.RETAIN;
-    var done =
-        retain
-            ? services
-                .refresher()
-                .retain(secrets, services.remover(), resource.getMetadata().getUid())
-            : services
-                .refresher()
-                .remove(secrets, services.remover(), state, kind.linkedAccounts(resource));
+    List<PullSecretRefresher.Removed> done;
+    try {
+      done =
+          retain
+              ? services
+                  .refresher()
+                  .retain(secrets, services.remover(), resource.getMetadata().getUid())
+              : services
+                  .refresher()
+                  .remove(secrets, services.remover(), state, kind.linkedAccounts(resource));
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      // others kept writing the same account or secret (many resources unlinking from one
+      // account at once): a known, passing state, tried again shortly, without a stack trace
+      log.info("Conflict removing what {} made (changed meanwhile); trying again", owner);
+      return DeleteControl.noFinalizerRemoval()
+          .rescheduleAfter(Duration.ofMillis(200 + RETRY_JITTER.nextInt(800)));
+    }
     for (var removed : done) {
       services.metrics().forget(removed.namespace(), removed.name());
       log.info(

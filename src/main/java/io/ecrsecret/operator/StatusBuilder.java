@@ -90,7 +90,8 @@ final class StatusBuilder {
         .withType(type)
         .withStatus(status)
         .withReason(reason)
-        .withMessage(message)
+        .withMessage(
+            io.ecrsecret.core.DisplayText.clean(message, io.ecrsecret.core.DisplayText.MESSAGE))
         .withObservedGeneration(generation)
         .withLastTransitionTime(transition)
         .build();

@@ -15,6 +15,23 @@ class DisplayTextTest {
   }
 
   @Test
+  void aNulByteAndAUrlsUserInfoNeverReachAMessage() {
+    assertThat(DisplayText.clean("arn:aws:iam::1:role/a\u0000b", 64))
+        .isEqualTo("arn:aws:iam::1:role/a b");
+    assertThat(
+            DisplayText.clean(
+                "spec.url: oci://user:pa55w0rd@123.dkr.ecr.us-east-1.amazonaws.com/charts is not"
+                    + " an ECR registry; also https://token@example.com/x",
+                1024))
+        .doesNotContain("pa55w0rd", "user:", "token@")
+        .contains(
+            "oci://[redacted]@123.dkr.ecr.us-east-1.amazonaws.com/charts",
+            "https://[redacted]@example.com/x");
+    assertThat(DisplayText.clean("mail me: a@b.c, see https://host/path@v1", 64))
+        .isEqualTo("mail me: a@b.c, see https://host/path@v1");
+  }
+
+  @Test
   void anAwsMessageLosesTheSignedRequestItEchoes() {
     String echoed =
         "The request signature we calculated does not match the signature you provided. The"
