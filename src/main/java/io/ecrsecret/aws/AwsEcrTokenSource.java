@@ -32,12 +32,15 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * Gets ECR tokens from AWS with the SDK v2: one client per (identity, region), reused while it is
- * in use; roles assumed through STS in turn, their sessions renewed by the SDK before they expire.
+ * in use; roles assumed through STS in turn, once per identity for all its regions (a role's
+ * session is valid in every region of its partition; only the token is per region), the session
+ * reused until it nears its expiry and renewed by the SDK then.
  *
  * <p>Whatever tenants create, what this holds is bounded: at most {@link #MAX_CLIENTS} clients, the
  * least recently used closed first, and none kept once unused for {@link #IDLE}; a client whose
- * call failed is closed at once (made-up or rotated keys leave nothing behind). All clients share
- * one HTTP client and one small scheduler, so a client costs no threads of its own.
+ * identity never got a token is closed when its call fails (made-up or rotated keys leave nothing
+ * behind). All clients share one HTTP client and one small scheduler, so a client costs no threads
+ * of its own.
  */
 public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
 
@@ -56,27 +59,49 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
   /** Access order: the first entry is the least recently used. Guarded by itself. */
   private final LinkedHashMap<String, Client> clients = new LinkedHashMap<>(16, 0.75f, true);
 
-  /** An ECR client and what it was built on, closed together. */
+  /**
+   * An identity's credentials in one partition: its base and the roles it assumes in turn, shared
+   * by its clients of every region there, closed with the last of them.
+   */
+  private static final class Credentials {
+    private final AwsCredentialsProvider provider;
+    private final List<SdkAutoCloseable> parts;
+    private int users;
+
+    /** Whether a token was had with these: then a later failure is not theirs to pay for. */
+    private volatile boolean proven;
+
+    Credentials(AwsCredentialsProvider provider, List<SdkAutoCloseable> parts) {
+      this.provider = provider;
+      this.parts = parts;
+    }
+
+    void close() {
+      parts.forEach(SdkAutoCloseable::close);
+    }
+  }
+
+  /** An ECR client of one region, on its identity's credentials. */
   private static final class Client {
     private final EcrClient ecr;
-    private final List<SdkAutoCloseable> parts;
+    private final String credentialsKey;
+    private final Credentials credentials;
     private Instant lastUsed;
 
-    Client(EcrClient ecr, List<SdkAutoCloseable> parts, Instant lastUsed) {
+    Client(EcrClient ecr, String credentialsKey, Credentials credentials, Instant lastUsed) {
       this.ecr = ecr;
-      this.parts = parts;
+      this.credentialsKey = credentialsKey;
+      this.credentials = credentials;
       this.lastUsed = lastUsed;
     }
 
     EcrClient ecr() {
       return ecr;
     }
-
-    void close() {
-      ecr.close();
-      parts.forEach(SdkAutoCloseable::close);
-    }
   }
+
+  /** Each identity's credentials per partition, by key; guarded by {@link #clients}. */
+  private final java.util.HashMap<String, Credentials> credentials = new java.util.HashMap<>();
 
   public AwsEcrTokenSource(AwsClientSettings settings) {
     this(settings, Clock.systemUTC());
@@ -94,12 +119,17 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
     try {
       tokenRequests.increment();
       AuthorizationData data = client.ecr().getAuthorizationToken().authorizationData().get(0);
+      client.credentials.proven = true;
       return RegistryCredentials.fromAuthorizationToken(
           data.authorizationToken(), data.expiresAt());
     } catch (RuntimeException e) {
-      // a failed identity is not kept: the next call builds a fresh client (a few objects, no
-      // request), and made-up keys cannot pile up clients
-      discard(key, client);
+      // an identity that never got a token is not kept: the next call builds a fresh client (a
+      // few objects, no request), and made-up keys cannot pile up clients. One that did keeps
+      // its credentials (an assumed role's session stays valid whatever ECR answered now), so a
+      // retry does not assume the role again
+      if (!client.credentials.proven) {
+        discard(key, client);
+      }
       throw AwsFailures.explain(e, identity, region, "ecr:GetAuthorizationToken");
     }
   }
@@ -117,7 +147,7 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
   }
 
   private Client client(String key, AwsIdentity identity, String region) {
-    var evicted = new ArrayList<Client>();
+    var closing = new ArrayList<SdkAutoCloseable>();
     Client client;
     synchronized (clients) {
       Instant now = clock.instant();
@@ -125,35 +155,69 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
         Client c = it.next();
         if (c.lastUsed.plus(IDLE).isBefore(now)) {
           it.remove();
-          evicted.add(c);
+          release(c, closing);
         }
       }
       client = clients.get(key);
       if (client == null) {
-        client = build(identity, region);
+        String credentialsKey = identity.cacheKey() + "@" + partition(region);
+        Credentials shared =
+            credentials.computeIfAbsent(credentialsKey, k -> credentials(identity, region));
+        shared.users++;
+        client = new Client(ecr(region, shared.provider), credentialsKey, shared, now);
         clients.put(key, client);
         while (clients.size() > MAX_CLIENTS) {
           var eldest = clients.entrySet().iterator();
-          evicted.add(eldest.next().getValue());
+          Client old = eldest.next().getValue();
           eldest.remove();
+          release(old, closing);
         }
       }
       client.lastUsed = now;
     }
-    evicted.forEach(Client::close);
+    closing.forEach(SdkAutoCloseable::close);
     return client;
   }
 
+  /** Lets a client go (caller holds the lock): its credentials too, if it was their last user. */
+  private void release(Client client, List<SdkAutoCloseable> closing) {
+    closing.add(client.ecr);
+    if (--client.credentials.users == 0) {
+      credentials.remove(client.credentialsKey, client.credentials);
+      closing.add(client.credentials::close);
+    }
+  }
+
   private void discard(String key, Client client) {
+    var closing = new ArrayList<SdkAutoCloseable>();
     synchronized (clients) {
       if (!clients.remove(key, client)) {
         return;
       }
+      release(client, closing);
     }
-    client.close();
+    closing.forEach(SdkAutoCloseable::close);
   }
 
-  private Client build(AwsIdentity identity, String region) {
+  /** The partition a region is in: a role's session is valid in all its regions. */
+  static String partition(String region) {
+    if (region.startsWith("cn-")) {
+      return "aws-cn";
+    }
+    if (region.startsWith("us-gov-")) {
+      return "aws-us-gov";
+    }
+    if (region.startsWith("us-iso-")) {
+      return "aws-iso";
+    }
+    if (region.startsWith("us-isob-")) {
+      return "aws-iso-b";
+    }
+    return "aws";
+  }
+
+  /** The identity's credentials, with STS asked in the region of the first client that needs it. */
+  private Credentials credentials(AwsIdentity identity, String region) {
     var parts = new ArrayList<SdkAutoCloseable>();
     AwsCredentialsProvider current = base(identity.base());
     if (current instanceof SdkAutoCloseable closeable) {
@@ -183,14 +247,16 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
       parts.add(assumed);
       current = assumed;
     }
-    EcrClient ecr =
-        EcrClient.builder()
-            .region(Region.of(region))
-            .credentialsProvider(current)
-            .httpClient(http)
-            .overrideConfiguration(overrides())
-            .build();
-    return new Client(ecr, List.copyOf(parts), clock.instant());
+    return new Credentials(current, List.copyOf(parts));
+  }
+
+  private EcrClient ecr(String region, AwsCredentialsProvider provider) {
+    return EcrClient.builder()
+        .region(Region.of(region))
+        .credentialsProvider(provider)
+        .httpClient(http)
+        .overrideConfiguration(overrides())
+        .build();
   }
 
   private ClientOverrideConfiguration overrides() {
@@ -240,12 +306,14 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
 
   @Override
   public void close() {
-    List<Client> all;
+    var closing = new ArrayList<SdkAutoCloseable>();
     synchronized (clients) {
-      all = new ArrayList<>(clients.values());
+      for (Client c : clients.values()) {
+        release(c, closing);
+      }
       clients.clear();
     }
-    all.forEach(Client::close);
+    closing.forEach(SdkAutoCloseable::close);
     http.close();
     scheduler.shutdownNow();
   }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ecrsecret.aws.AwsAccessException;
 import io.ecrsecret.aws.CallerIdentity;
+import io.ecrsecret.core.DisplayText;
 import io.ecrsecret.core.IamPolicies;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -189,12 +191,26 @@ final class IamPolicyCommand implements Callable<Integer> {
               + " Identity) or --assume-role (a role assumed on top, cross-account)");
     }
     if (outputDir != null) {
-      Files.createDirectories(outputDir);
-      Files.writeString(outputDir.resolve("permission-policy.json"), permission + "\n");
-      main.out().println("wrote " + outputDir.resolve("permission-policy.json"));
-      if (trust != null) {
-        Files.writeString(outputDir.resolve("trust-policy.json"), trust + "\n");
-        main.out().println("wrote " + outputDir.resolve("trust-policy.json"));
+      try {
+        Files.createDirectories(outputDir);
+        Files.writeString(outputDir.resolve("permission-policy.json"), permission + "\n");
+        main.out().println("wrote " + outputDir.resolve("permission-policy.json"));
+        if (trust != null) {
+          Files.writeString(outputDir.resolve("trust-policy.json"), trust + "\n");
+          main.out().println("wrote " + outputDir.resolve("trust-policy.json"));
+        }
+      } catch (IOException e) {
+        // the directory the user named cannot hold the files: their input, said in one line
+        throw new ParameterException(
+            command.commandLine(),
+            "cannot write the policies into --output-dir "
+                + outputDir
+                + " ("
+                + e.getClass().getSimpleName()
+                + (e.getMessage() == null || e.getMessage().equals(outputDir.toString())
+                    ? ""
+                    : ": " + DisplayText.clean(e.getMessage(), DisplayText.VALUE * 2))
+                + "): name a directory you can write, or leave --output-dir out to print them");
       }
     } else if ("permission".equals(only) || trust == null) {
       main.out().println(permission);

@@ -51,6 +51,15 @@ final class KubeConnection {
               + ", and this is not a pod in a cluster. Point KUBECONFIG at a kubeconfig file"
               + " (kubectl config view --minify shows the current one)");
     }
+    for (Path file : present) {
+      if (blank(file)) {
+        throw new KubeconfigException(
+            "the kubeconfig "
+                + file
+                + " is empty. Point KUBECONFIG at a kubeconfig file (kubectl config view"
+                + " --minify shows the current one)");
+      }
+    }
     Config config;
     try {
       for (Path file : present) {
@@ -104,6 +113,18 @@ final class KubeConnection {
     while (cause.getCause() != null && cause.getCause() != cause) {
       cause = cause.getCause();
     }
+    if (cause instanceof NullPointerException) {
+      // the client's parser met a document without what a kubeconfig has (clusters, contexts)
+      return "it holds no kubeconfig (no clusters, contexts or users)";
+    }
     return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+  }
+
+  private static boolean blank(Path file) {
+    try {
+      return Files.readString(file).isBlank();
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return false; // unreadable: the parser says why
+    }
   }
 }

@@ -184,6 +184,9 @@ final class RefreshCommand implements Callable<Integer> {
           serviceAccounts.stream()
               .filter(a -> !a.equals(RefreshSpec.ALL_SERVICE_ACCOUNTS))
               .forEach(RefreshSpec::checkServiceAccountName);
+          if (namespaceSelector != null) {
+            io.ecrsecret.core.LabelSelectorText.parse(namespaceSelector);
+          }
         });
     CliRuntime runtime = main.runtime();
     try (KubernetesClient client = runtime.kubernetes().get();

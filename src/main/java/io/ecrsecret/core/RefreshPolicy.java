@@ -10,9 +10,10 @@ import java.util.function.DoubleSupplier;
  * When to refresh a token: at its own {@code expiresAt} minus a margin, plus up to {@code jitter}
  * of that margin (so that many secrets do not refresh in the same second, yet every one of them
  * finds the shared token due, and one request serves them all), never sooner than {@code
- * minimumInterval} from now, so that a token that is already expired, or expires too soon, cannot
- * cause a hot loop. A token without an expiry is treated as valid for {@code assumedValidity}
- * (ECR's documented 12 hours).
+ * minimumInterval} from now, so that a token that is already expired cannot cause a hot loop; a
+ * token that lives less than {@code minimumInterval} is renewed at half its life (at most once a
+ * second), so that it never expires before the next refresh. A token without an expiry is treated
+ * as valid for {@code assumedValidity} (ECR's documented 12 hours).
  *
  * @param margin how long before expiry to refresh (default 3h: a refresh that fails still leaves
  *     hours to retry before pulls fail)
@@ -86,6 +87,19 @@ public record RefreshPolicy(
     long jitterMillis = (long) (margin.toMillis() * jitter * random.getAsDouble());
     Instant planned = expiry.minus(margin).plusMillis(jitterMillis);
     Instant earliest = now.plus(minimumInterval);
-    return planned.isBefore(earliest) ? earliest : planned;
+    if (!planned.isBefore(earliest)) {
+      return planned;
+    }
+    Duration life = Duration.between(now, expiry);
+    if (life.isNegative() || life.isZero() || life.compareTo(minimumInterval) > 0) {
+      return earliest;
+    }
+    // a token that lives less than the floor: renewed at half its life, so that it is never
+    // relied on expired, at most once a second
+    Duration half = life.dividedBy(2);
+    return now.plus(half.compareTo(SHORTEST_WAIT) < 0 ? SHORTEST_WAIT : half);
   }
+
+  /** The shortest wait for a token that lives less than {@code minimumInterval}. */
+  public static final Duration SHORTEST_WAIT = Duration.ofSeconds(1);
 }

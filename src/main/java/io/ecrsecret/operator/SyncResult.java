@@ -114,6 +114,24 @@ record SyncResult(
               + " (AWS_ENDPOINT_URL) that answered",
           clusterScoped);
     }
+    var tooSoon =
+        report
+            .tokenExpiresAt()
+            .filter(e -> failed.isEmpty() && !outcomes.isEmpty())
+            .filter(e -> !report.nextRefreshAt().isBefore(e))
+            .orElse(null);
+    if (tooSoon != null) {
+      // never Ready on a token that expires before it can be refreshed
+      return failed(
+          "TokenExpiresTooSoon",
+          "AWS handed out a token that expires at "
+              + tooSoon
+              + ", before the next refresh can be made ("
+              + report.nextRefreshAt()
+              + "); pulls would fail in between. Check the AWS endpoint (AWS_ENDPOINT_URL) that"
+              + " answered",
+          clusterScoped);
+    }
     String reason;
     String message;
     if (failed.isEmpty()) {

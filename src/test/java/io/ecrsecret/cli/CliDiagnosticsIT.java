@@ -79,6 +79,16 @@ class CliDiagnosticsIT {
     assertThat(run.output()).contains("KUBECONFIG names " + missing + ", which does not exist");
   }
 
+  @Test
+  void anEmptyKubeconfigIsSaidToBeEmpty(Sandbox sandbox, @TempDir Path dir) throws Exception {
+    Path empty = Files.writeString(dir.resolve("empty.yaml"), "");
+    var run = jar(sandbox, Map.of("KUBECONFIG", empty.toString()), "status", "-n", "default");
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+    assertThat(run.output())
+        .contains("the kubeconfig " + empty + " is empty")
+        .doesNotContain("getContexts", "null");
+  }
+
   private static String caData(Config config) throws IOException {
     if (config.getCaCertData() != null) {
       return config.getCaCertData();

@@ -52,6 +52,23 @@ class MainTest {
   }
 
   @Test
+  void aBadSelectorAndAnUnwritableOutputDirAreUsageErrorsInOneLine() {
+    assertThat(run("refresh", "-n", "x", "-r", "r", "-l", "bad key!!=x")).isEqualTo(2);
+    assertThat(err.toString()).contains("bad key!!").doesNotContain("\tat ");
+    assertThat(
+            run(
+                "iam-policy",
+                "--account-id",
+                "123456789012",
+                "--output-dir",
+                "/proc/no-such-dir/policies"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("cannot write the policies into --output-dir /proc/no-such-dir/policies")
+        .doesNotContain("\tat ", "This is unexpected");
+  }
+
+  @Test
   void intervalsThatWouldLoopAndMarginsPastTheTokenAreRefused() {
     assertThat(run("operator", "--max-reconcile-interval", "0s")).isEqualTo(2);
     assertThat(err.toString()).contains("--max-reconcile-interval must be at least 1s");

@@ -257,6 +257,37 @@ class RefreshCommandIT {
         .as("the token is asked for with the role's session keys")
         .startsWith("ASIA");
     assertThat(secret("assumed", "ecr-pull-secret")).isNotNull();
+
+    // a role's session is valid in every region: three regions cost one AssumeRole, three tokens
+    sandbox.aws().resetRequestCounts();
+    var regions =
+        CliRun.run(
+            sandbox,
+            "refresh",
+            "-n",
+            "assumed",
+            "-s",
+            "three-regions",
+            "-r",
+            registry,
+            "-r",
+            AwsPeer.ACCOUNT + ".dkr.ecr.eu-west-1.amazonaws.com",
+            "-r",
+            AwsPeer.ACCOUNT + ".dkr.ecr.ap-south-1.amazonaws.com",
+            "--role-arn",
+            roleArn,
+            "--external-id",
+            "tenant-42",
+            "--role-session-name",
+            "pull-test");
+    assertThat(regions.exitCode()).as(regions.toString()).isZero();
+    var calls = sandbox.aws().recentRequests();
+    assertThat(calls.stream().filter(r -> r.path("action").asText().equals("sts:AssumeRole")))
+        .hasSize(1);
+    assertThat(
+            calls.stream()
+                .filter(r -> r.path("action").asText().equals("ecr:GetAuthorizationToken")))
+        .hasSize(3);
   }
 
   @Test

@@ -41,6 +41,17 @@ class RefreshPolicyTest {
   }
 
   @Test
+  void aTokenLivingLessThanTheFloorIsRenewedAtHalfItsLifeAtMostOnceASecond() {
+    assertThat(policy.nextRefresh(NOW, Optional.of(NOW.plusSeconds(50)), () -> 0.5))
+        .isEqualTo(NOW.plusSeconds(25));
+    assertThat(policy.nextRefresh(NOW, Optional.of(NOW.plusMillis(1500)), () -> 0.5))
+        .isEqualTo(NOW.plusSeconds(1));
+    // a token that outlives the floor, though not the margin: at the floor, before it expires
+    assertThat(policy.nextRefresh(NOW, Optional.of(NOW.plusSeconds(90)), () -> 0.5))
+        .isEqualTo(NOW.plus(Duration.ofMinutes(1)));
+  }
+
+  @Test
   void aTokenWithoutExpiryIsTakenToLastTwelveHours() {
     assertThat(policy.nextRefresh(NOW, Optional.empty(), () -> 0.0))
         .isEqualTo(NOW.plus(Duration.ofHours(10)));

@@ -155,4 +155,30 @@ class SyncResultTest {
     assertThat(result.ready()).isFalse();
     assertThat(result.message()).doesNotContain("\r", "\n").hasSizeLessThanOrEqualTo(1027);
   }
+
+  @Test
+  void aTokenThatExpiresBeforeTheNextRefreshIsNeverReady() {
+    var expiring =
+        new RefreshReport(
+            "pull",
+            List.of("123456789012.dkr.ecr.us-east-1.amazonaws.com"),
+            false,
+            NOW,
+            Optional.of(NOW.plusMillis(800)),
+            NOW.plusSeconds(1),
+            List.of(written("team-a", "", List.of(), List.of(), false)));
+    var result = SyncResult.from(expiring, "pull", false, false);
+    assertThat(result.ready()).isFalse();
+    assertThat(result.reason()).isEqualTo("TokenExpiresTooSoon");
+    var renewedInTime =
+        new RefreshReport(
+            "pull",
+            List.of("123456789012.dkr.ecr.us-east-1.amazonaws.com"),
+            false,
+            NOW,
+            Optional.of(NOW.plusSeconds(50)),
+            NOW.plusSeconds(25),
+            List.of(written("team-a", "", List.of(), List.of(), false)));
+    assertThat(SyncResult.from(renewedInTime, "pull", false, false).ready()).isTrue();
+  }
 }
