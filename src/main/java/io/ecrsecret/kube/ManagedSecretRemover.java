@@ -52,7 +52,7 @@ public final class ManagedSecretRemover {
         secret,
         SecretRelease.releasedLabels(secret),
         SecretRelease.releasedData(secret),
-        nonNull(secret.getMetadata().getOwnerReferences()));
+        SecretRelease.releasedOwners(secret));
     if (!adopted) {
       return "released (it holds others' entries: ours removed, the rest kept)";
     }

@@ -2,6 +2,7 @@ package io.ecrsecret.kube;
 
 import io.ecrsecret.core.ArgoCdHelmRepository;
 import io.ecrsecret.core.DockerConfigJson;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -112,6 +113,27 @@ final class SecretRelease {
       return List.of();
     }
     return linkedByOwner.stream().filter(a -> !before.contains(a)).toList();
+  }
+
+  /**
+   * The owner references once we let the secret go: without the one to the resource that kept it
+   * (else the garbage collector would delete, with that resource, a secret that must stay).
+   */
+  static List<OwnerReference> releasedOwners(Secret secret) {
+    String owner = ManagedMarkers.annotation(secret, ManagedMarkers.OWNER);
+    List<OwnerReference> refs =
+        secret.getMetadata().getOwnerReferences() == null
+            ? List.of()
+            : secret.getMetadata().getOwnerReferences();
+    if (owner == null) {
+      return refs;
+    }
+    String[] parts = owner.split("/");
+    String kind = parts[0];
+    String name = parts[parts.length - 1];
+    return refs.stream()
+        .filter(r -> !(kind.equals(r.getKind()) && name.equals(r.getName())))
+        .toList();
   }
 
   static TreeMap<String, String> withoutOurLabels(Secret secret) {

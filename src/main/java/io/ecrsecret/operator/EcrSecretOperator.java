@@ -130,7 +130,8 @@ public final class EcrSecretOperator implements AutoCloseable {
             new EventRecorder(client, clock),
             new OperatorMetrics(registry, clock, aws::tokenRequests),
             clock,
-            config);
+            config,
+            NamespaceShare.of(RECONCILE_THREADS));
     var self = new EcrSecretOperator(config, client, services, aws, registry);
     try {
       self.begin();

@@ -76,7 +76,8 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
       EventRecorder events,
       OperatorMetrics metrics,
       Clock clock,
-      OperatorConfig config) {}
+      OperatorConfig config,
+      NamespaceShare share) {}
 
   private final PullSecretKind<R, S> kind;
   private final Services services;
@@ -105,6 +106,20 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
 
   @Override
   public UpdateControl<R> reconcile(R resource, Context<R> context) {
+    String ns = resource.getMetadata().getNamespace();
+    var slot = services.share().tryEnter(ns == null ? "" : ns);
+    if (slot.isEmpty()) {
+      // its namespace has its share of the threads already: behind the others, no request made
+      log.debug("Namespace {} has its share of the reconcile threads; waiting", ns);
+      return UpdateControl.<R>noUpdate()
+          .rescheduleAfter(Duration.ofMillis(100 + RETRY_JITTER.nextInt(400)));
+    }
+    try (var held = slot.get()) {
+      return reconcileNow(resource, context);
+    }
+  }
+
+  private UpdateControl<R> reconcileNow(R resource, Context<R> context) {
     String kindName = resource.getKind();
     long started = System.nanoTime();
     try {

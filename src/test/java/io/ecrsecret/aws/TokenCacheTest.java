@@ -124,13 +124,44 @@ class TokenCacheTest {
   }
 
   @Test
-  void aFailureIsNotCached() {
-    source.failure = new AwsAccessException(AwsAccessException.Kind.ACCESS_DENIED, "denied");
-    assertThatThrownBy(() -> cache.token(identity, "us-east-1", policy.margin()))
-        .hasMessage("denied");
+  void aFailureIsSharedForABackoffThatDoublesAndASuccessEndsIt() {
+    source.failure = new AwsAccessException(AwsAccessException.Kind.THROTTLED, "throttled");
+    for (int i = 0; i < 50; i++) {
+      // fifty resources of one identity: one call, the others share its failure
+      assertThatThrownBy(() -> cache.token(identity, "us-east-1", policy.margin()))
+          .hasMessage("throttled");
+    }
+    assertThat(source.calls).hasValue(1);
+    clock.advance(TokenCache.FIRST_BACKOFF);
+    assertThatThrownBy(() -> cache.token(identity, "us-east-1", policy.margin()));
+    assertThat(source.calls).as("asked again once the backoff is over").hasValue(2);
+    clock.advance(TokenCache.FIRST_BACKOFF);
+    assertThatThrownBy(() -> cache.token(identity, "us-east-1", policy.margin()));
+    assertThat(source.calls).as("the second backoff is twice the first").hasValue(2);
+    clock.advance(TokenCache.FIRST_BACKOFF);
     source.failure = null;
     assertThat(cache.token(identity, "us-east-1", policy.margin()).password())
-        .isEqualTo("us-east-1-token-2");
+        .isEqualTo("us-east-1-token-3");
+    // another region of the same identity has its own schedule
+    assertThat(cache.token(identity, "eu-west-1", policy.margin())).isNotNull();
+    // after a success, the next failure backs off from the first step again
+    source.failure = new AwsAccessException(AwsAccessException.Kind.THROTTLED, "throttled");
+    clock.advance(Duration.ofHours(11));
+    assertThatThrownBy(() -> cache.token(identity, "us-east-1", policy.margin()));
+    int calls = source.calls.get();
+    clock.advance(TokenCache.FIRST_BACKOFF);
+    assertThatThrownBy(() -> cache.token(identity, "us-east-1", policy.margin()));
+    assertThat(source.calls).hasValue(calls + 1);
+  }
+
+  @Test
+  void theBackoffStopsAtItsCeiling() {
+    source.failure = new AwsAccessException(AwsAccessException.Kind.UNREACHABLE, "down");
+    for (int i = 0; i < 20; i++) {
+      assertThatThrownBy(() -> cache.token(identity, "us-east-1", policy.margin()));
+      clock.advance(TokenCache.MAX_BACKOFF);
+    }
+    assertThat(source.calls).as("asked once per ceiling at worst").hasValue(20);
   }
 
   @Test

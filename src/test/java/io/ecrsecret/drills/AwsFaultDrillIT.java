@@ -104,6 +104,8 @@ class AwsFaultDrillIT {
         Instant newExpiry = clock.instant().plus(Duration.ofHours(12));
         sandbox.aws().tokenExpiresAt(newExpiry);
         sandbox.aws().clearFaults();
+        // time passes: the identity's shared backoff (on the operator's clock) runs out
+        clock.advance(io.ecrsecret.aws.TokenCache.MAX_BACKOFF);
         await()
             .atMost(Duration.ofSeconds(60))
             .until(

@@ -73,6 +73,9 @@ class HelmChartIT {
             sandbox.kubernetes().kubeconfig().toString(),
             "--namespace",
             "ops",
+            // the CRDs other tests applied are not this release's to take over
+            "--set",
+            "crds.install=false",
             "--set",
             Manifests.CHART_IMAGE);
     assertThat(notes.exitCode()).as(notes.output()).isZero();

@@ -124,6 +124,27 @@ class SecretReleaseTest {
             false);
     var data = SecretRelease.releasedData(withHub);
     assertThat(hosts(data)).isEqualTo(HUB);
+    // our owner reference goes too: the garbage collector must not delete what stays
+    Secret owned =
+        new SecretBuilder(withHub)
+            .editMetadata()
+            .addNewOwnerReference()
+            .withKind("EcrPullSecret")
+            .withName("pull")
+            .withUid("u-1")
+            .withApiVersion("ecr-secret-operator.io/v1alpha1")
+            .endOwnerReference()
+            .addNewOwnerReference()
+            .withKind("ConfigMap")
+            .withName("pull")
+            .withUid("u-2")
+            .withApiVersion("v1")
+            .endOwnerReference()
+            .endMetadata()
+            .build();
+    assertThat(SecretRelease.releasedOwners(owned))
+        .extracting(r -> r.getUid())
+        .containsExactly("u-2");
     assertThat(SecretRelease.releasedLabels(withHub)).isEqualTo(Map.of("team.example/app", "web"));
   }
 
