@@ -117,9 +117,11 @@ class AdmissionPolicyIT {
         .endMetadata()
         .withType(type)
         .withStringData(
-            type.equals("Opaque")
-                ? Map.of("url", "oci://x", "password", "p")
-                : Map.of(".dockerconfigjson", "{\"auths\":{}}"))
+            switch (type) {
+              case "Opaque" -> Map.of("url", "oci://x", "password", "p");
+              case "kubernetes.io/tls" -> Map.of("tls.crt", "not-a-cert", "tls.key", "not-a-key");
+              default -> Map.of(".dockerconfigjson", "{\"auths\":{}}");
+            })
         .build();
   }
 
