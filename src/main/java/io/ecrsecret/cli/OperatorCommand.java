@@ -131,6 +131,15 @@ final class OperatorCommand implements Callable<Integer> {
   List<String> compatIdentityNamespaces = new ArrayList<>();
 
   @Option(
+      names = "--compat-adopt-other-secrets",
+      description =
+          "rh-mobb's kinds take over only secrets rh-mobb's operator made (its owner reference);"
+              + " with this they also adopt any other secret of their name, as an EcrPullSecret with"
+              + " adopt: true does (recorded, given back as it was when the resource goes). Default:"
+              + " off (such a secret is left alone: SecretNotManaged).")
+  boolean compatAdoptOtherSecrets;
+
+  @Option(
       names = "--max-reconcile-interval",
       paramLabel = "DURATION",
       defaultValue = "1h",
@@ -164,6 +173,7 @@ final class OperatorCommand implements Callable<Integer> {
                     .compat(compat)
                     .compatCredentialsSecret(Optional.ofNullable(compatCredentialsSecret))
                     .compatIdentityNamespaces(compatIdentityNamespaces)
+                    .compatAdoptOtherSecrets(compatAdoptOtherSecrets)
                     .maxReconcileInterval(maxReconcileInterval)
                     .identity(Optional.ofNullable(runtime.environment().get("POD_NAME")))
                     .retryBackoff(retryBackoff)

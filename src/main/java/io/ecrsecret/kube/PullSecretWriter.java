@@ -40,7 +40,12 @@ public final class PullSecretWriter {
      * make it ours, as if we had made it, when it has the type we write and no other controller:
      * what a replaced operator (rh-mobb's) left
      */
-    TAKE_OVER
+    TAKE_OVER,
+    /**
+     * as {@link #TAKE_OVER} what rh-mobb's operator made; anything else is adopted as with {@link
+     * #ADOPT} (recorded, given back as it was on release): where the platform opts in
+     */
+    TAKE_OVER_OR_ADOPT
   }
 
   /** What happened to a secret. */
@@ -306,8 +311,11 @@ public final class PullSecretWriter {
               + content.type()
               + "; a secret's type cannot change in place. Delete it or choose another secret name");
     }
-    boolean takeOver = !managed && adoption == Adoption.TAKE_OVER;
-    if (takeOver && !madeByReplacedOperator(existing)) {
+    boolean replacedOperators = !managed && madeByReplacedOperator(existing);
+    boolean takeOver =
+        replacedOperators
+            && (adoption == Adoption.TAKE_OVER || adoption == Adoption.TAKE_OVER_OR_ADOPT);
+    if (!managed && adoption == Adoption.TAKE_OVER && !replacedOperators) {
       // only what rh-mobb's operator made is taken over as ours: anything else may hold someone's
       // data (a database password under the same name), and a take-over keeps no record of it
       throw new SecretConflictException(
@@ -317,7 +325,9 @@ public final class PullSecretWriter {
               + " exists and was made neither by rh-mobb's ecr-secret-operator (it has no owner"
               + " reference to one of its ecr.mobb.redhat.com resources) nor by"
               + " ecr-secret-operator; it was left as it is. Choose another generated_secret_name,"
-              + " or delete that secret if nothing needs it");
+              + " or delete that secret if nothing needs it (or the platform lets rh-mobb's kinds"
+              + " adopt such secrets: --compat-adopt-other-secrets, the chart's"
+              + " compat.adoptOtherSecrets)");
     }
     if (takeOver) {
       Optional<OwnerReference> controller =

@@ -27,6 +27,9 @@ import java.util.function.Function;
  * says Delete. They link no service account, as that operator did not.
  *
  * @param identityIn the identity a resource in a namespace uses
+ * @param adoption what to do with a secret of that name: take over what rh-mobb's operator made
+ *     ({@code TAKE_OVER}), and adopt anything else where the platform opts in ({@code
+ *     TAKE_OVER_OR_ADOPT})
  */
 record CompatKind<R extends CustomResource<?, CompatStatus>>(
     Class<R> resourceClass,
@@ -36,11 +39,13 @@ record CompatKind<R extends CustomResource<?, CompatStatus>>(
     Function<R, Optional<String>> urlOf,
     Function<R, String> frequencyOf,
     Function<R, DeletionPolicy> deletionPolicyOf,
-    Function<Optional<String>, AwsIdentity> identityIn)
+    Function<Optional<String>, AwsIdentity> identityIn,
+    Adoption adoption)
     implements PullSecretKind<R, CompatStatus> {
 
   /** rh-mobb's {@code Secret}: a docker config secret for {@code ecr_registry}. */
-  static CompatKind<MobbSecret> secrets(Function<Optional<String>, AwsIdentity> identity) {
+  static CompatKind<MobbSecret> secrets(
+      Function<Optional<String>, AwsIdentity> identity, Adoption adoption) {
     return new CompatKind<>(
         MobbSecret.class,
         OutputFormat.DOCKERCONFIGJSON,
@@ -49,12 +54,13 @@ record CompatKind<R extends CustomResource<?, CompatStatus>>(
         r -> Optional.empty(),
         r -> r.getSpec().getFrequency(),
         r -> r.getSpec().getDeletionPolicy(),
-        identity);
+        identity,
+        adoption);
   }
 
   /** rh-mobb's {@code ArgoHelmRepoSecret}: an Argo CD repository secret for Helm charts in ECR. */
   static CompatKind<ArgoHelmRepoSecret> argoHelmRepoSecrets(
-      Function<Optional<String>, AwsIdentity> identity) {
+      Function<Optional<String>, AwsIdentity> identity, Adoption adoption) {
     return new CompatKind<>(
         ArgoHelmRepoSecret.class,
         OutputFormat.ARGOCD_HELM,
@@ -63,7 +69,8 @@ record CompatKind<R extends CustomResource<?, CompatStatus>>(
         r -> Optional.of(r.getSpec().getUrl()),
         r -> r.getSpec().getFrequency(),
         r -> r.getSpec().getDeletionPolicy(),
-        identity);
+        identity,
+        adoption);
   }
 
   @Override
@@ -92,7 +99,7 @@ record CompatKind<R extends CustomResource<?, CompatStatus>>(
         .serviceAccounts(List.of())
         .builderLink(RefreshSpec.BuilderLink.NEVER)
         // what rh-mobb's operator made is ours from the first reconcile, updated in place
-        .adoption(Adoption.TAKE_OVER);
+        .adoption(adoption);
   }
 
   @Override

@@ -38,7 +38,7 @@ final class KindReconcilers {
   @ControllerConfiguration(name = "compat-secret")
   static final class MobbSecrets extends PullSecretReconciler<MobbSecret, CompatStatus> {
     MobbSecrets(Services services, Function<Optional<String>, AwsIdentity> identity) {
-      super(CompatKind.secrets(identity), services);
+      super(CompatKind.secrets(identity, compatAdoption(services)), services);
     }
   }
 
@@ -46,7 +46,15 @@ final class KindReconcilers {
   static final class ArgoHelmRepoSecrets
       extends PullSecretReconciler<ArgoHelmRepoSecret, CompatStatus> {
     ArgoHelmRepoSecrets(Services services, Function<Optional<String>, AwsIdentity> identity) {
-      super(CompatKind.argoHelmRepoSecrets(identity), services);
+      super(CompatKind.argoHelmRepoSecrets(identity, compatAdoption(services)), services);
     }
+  }
+
+  /** rh-mobb's kinds take over what its operator made; adopt the rest only where allowed. */
+  private static io.ecrsecret.kube.PullSecretWriter.Adoption compatAdoption(
+      PullSecretReconciler.Services services) {
+    return services.config().compatAdoptOtherSecrets()
+        ? io.ecrsecret.kube.PullSecretWriter.Adoption.TAKE_OVER_OR_ADOPT
+        : io.ecrsecret.kube.PullSecretWriter.Adoption.TAKE_OVER;
   }
 }

@@ -32,6 +32,9 @@ import java.util.Optional;
  *     compat credentials (or the operator's own identity) where {@code
  *     defaultIdentityForNamespaced} is off; elsewhere they are refused, as an EcrPullSecret without
  *     {@code aws} is (default none)
+ * @param compatAdoptOtherSecrets whether rh-mobb's kinds may adopt a secret of their name that
+ *     rh-mobb's operator did not make (recorded, given back as it was when the resource goes);
+ *     otherwise it is left alone, {@code SecretNotManaged} (default no)
  * @param maxReconcileInterval reconcile at least this often even without events (default 1h)
  * @param identity this replica's name in the leader election (default: the host name)
  * @param retryBackoff the first wait after a known failure; doubled each time, up to 10m (default
@@ -49,6 +52,7 @@ public record OperatorConfig(
     boolean compat,
     Optional<String> compatCredentialsSecret,
     List<String> compatIdentityNamespaces,
+    boolean compatAdoptOtherSecrets,
     Duration maxReconcileInterval,
     Optional<String> identity,
     Duration retryBackoff) {
@@ -104,6 +108,7 @@ public record OperatorConfig(
     private boolean compat = true;
     private Optional<String> compatCredentialsSecret = Optional.empty();
     private List<String> compatIdentityNamespaces = List.of();
+    private boolean compatAdoptOtherSecrets;
     private Duration maxReconcileInterval = Duration.ofHours(1);
     private Optional<String> identity = Optional.empty();
     private Duration retryBackoff = Duration.ofSeconds(15);
@@ -157,6 +162,11 @@ public record OperatorConfig(
       return this;
     }
 
+    public Builder compatAdoptOtherSecrets(boolean compatAdoptOtherSecrets) {
+      this.compatAdoptOtherSecrets = compatAdoptOtherSecrets;
+      return this;
+    }
+
     public Builder maxReconcileInterval(Duration maxReconcileInterval) {
       this.maxReconcileInterval = maxReconcileInterval;
       return this;
@@ -188,6 +198,7 @@ public record OperatorConfig(
           compat,
           compatCredentialsSecret,
           compatIdentityNamespaces,
+          compatAdoptOtherSecrets,
           maxReconcileInterval,
           identity,
           retryBackoff);

@@ -381,6 +381,72 @@ class MigrationDrillIT {
     }
   }
 
+  /**
+   * Where the platform opts in, rh-mobb's kinds adopt a secret its operator did not make as an
+   * EcrPullSecret with {@code adopt: true} does: the Docker Hub entry stays beside ours, and
+   * deleting the resource (Delete) gives the secret back byte for byte.
+   */
+  @Test
+  void withTheOptInRhMobbKindsAdoptOtherSecretsAndGiveThemBack(Sandbox sandbox) throws Exception {
+    String registry = sandbox.registry().ecrHost();
+    sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
+    String ns = "rh-mobb-opt-in";
+    try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
+      TestCluster.installCrds(kube, true);
+      TestCluster.namespace(kube, ns, Map.of());
+      String hub =
+          "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"" + b64("me:hub") + "\"}}}";
+      Secret before =
+          kube.resource(
+                  new SecretBuilder()
+                      .withNewMetadata()
+                      .withName("pull")
+                      .withNamespace(ns)
+                      .withLabels(Map.of("team", "a"))
+                      .endMetadata()
+                      .withType("kubernetes.io/dockerconfigjson")
+                      .withData(Map.of(DockerConfigJson.KEY, b64(hub)))
+                      .build())
+              .create();
+      try (KubernetesClient operatorClient = OperatorIdentity.client(sandbox.kubernetes());
+          EcrSecretOperator operator =
+              EcrSecretOperator.start(
+                  TestOperatorConfig.named("rh-mobb-opt-in")
+                      .compat()
+                      .compatAdoptOtherSecrets()
+                      .build(),
+                  operatorClient,
+                  Clock.systemUTC(),
+                  new AwsClientSettings(3, Duration.ofSeconds(5), Duration.ofSeconds(20)))) {
+        var resource = new MobbSecret();
+        resource.getMetadata().setName("ecr");
+        resource.getMetadata().setNamespace(ns);
+        var spec = new MobbSecret.Spec();
+        spec.setGeneratedSecretName("pull");
+        spec.setEcrRegistry(registry);
+        spec.setDeletionPolicy(io.ecrsecret.operator.api.PullSecretSpec.DeletionPolicy.DELETE);
+        resource.setSpec(spec);
+        kube.resource(resource).create();
+        await("adopted")
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> readyReason(kube, MobbSecret.class, ns).equals("True/SecretReady"));
+        assertThat(decoded(kube.secrets().inNamespace(ns).withName("pull").get()))
+            .contains(registry, "index.docker.io");
+        kube.resource(resource).delete();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    kube.resources(MobbSecret.class).inNamespace(ns).withName("ecr").get() == null);
+        Secret after = kube.secrets().inNamespace(ns).withName("pull").get();
+        assertThat(after).isNotNull();
+        assertThat(after.getData()).isEqualTo(before.getData());
+        assertThat(after.getMetadata().getLabels()).isEqualTo(before.getMetadata().getLabels());
+        assertThat(after.getMetadata().getAnnotations()).isNullOrEmpty();
+      }
+    }
+  }
+
   /** "STATUS/REASON" of the Ready condition of the one resource of the kind in the namespace. */
   private static String readyReason(
       KubernetesClient kube,

@@ -143,7 +143,8 @@ class PullSecretKindsTest {
 
   @Test
   void rhMobbsSecretTakesOverWhatItNamesLinksNothingAndKeepsItsSecretByDefault() {
-    var kind = CompatKind.secrets(ns -> OPERATOR);
+    var kind =
+        CompatKind.secrets(ns -> OPERATOR, io.ecrsecret.kube.PullSecretWriter.Adoption.TAKE_OVER);
     var spec = kind.refresh(mobb(null), OPERATOR, "Secret/team-a/ecr").build();
     assertThat(spec.adoption()).isEqualTo(Adoption.TAKE_OVER);
     assertThat(spec.secretName()).isEqualTo("regcred");
@@ -155,7 +156,8 @@ class PullSecretKindsTest {
 
   @Test
   void rhMobbsFrequencyIsAFloorOfAMinuteAndABadOneIsAnInvalidSpec() {
-    var kind = CompatKind.secrets(ns -> OPERATOR);
+    var kind =
+        CompatKind.secrets(ns -> OPERATOR, io.ecrsecret.kube.PullSecretWriter.Adoption.TAKE_OVER);
     assertThat(kind.refreshAtLeastEvery(mobb("10h"))).contains(Duration.ofHours(10));
     assertThat(kind.refreshAtLeastEvery(mobb("5s"))).contains(Duration.ofMinutes(1));
     assertThat(kind.refreshAtLeastEvery(mobb(null))).isEmpty();

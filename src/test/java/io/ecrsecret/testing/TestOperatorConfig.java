@@ -23,6 +23,7 @@ public final class TestOperatorConfig {
   private Duration retryBackoff = Duration.ofSeconds(1);
   private boolean defaultIdentityForNamespaced = true;
   private List<String> compatIdentityNamespaces = List.of();
+  private boolean compatAdoptOtherSecrets;
 
   private TestOperatorConfig(String name) {
     this.leaseName = name;
@@ -87,6 +88,12 @@ public final class TestOperatorConfig {
     return this;
   }
 
+  /** As {@code --compat-adopt-other-secrets}. */
+  public TestOperatorConfig compatAdoptOtherSecrets() {
+    this.compatAdoptOtherSecrets = true;
+    return this;
+  }
+
   public OperatorConfig build() {
     return OperatorConfig.builder()
         .watchNamespaces(watchNamespaces)
@@ -97,6 +104,7 @@ public final class TestOperatorConfig {
         .compatCredentialsSecret(compatCredentialsSecret)
         .defaultIdentityForNamespaced(defaultIdentityForNamespaced)
         .compatIdentityNamespaces(compatIdentityNamespaces)
+        .compatAdoptOtherSecrets(compatAdoptOtherSecrets)
         .maxReconcileInterval(maxReconcileInterval)
         .identity(Optional.of(identity))
         .retryBackoff(retryBackoff)
