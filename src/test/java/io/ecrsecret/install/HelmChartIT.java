@@ -84,6 +84,41 @@ class HelmChartIT {
         .doesNotContain("NOT installed");
   }
 
+  /**
+   * The ServiceMonitor and the PrometheusRule render only where the Prometheus Operator's CRDs are
+   * served (an install elsewhere failed whole), and the NOTES say why they are missing.
+   */
+  @Test
+  void monitoringObjectsNeedTheirCrdsAndNotesSaySo(Sandbox sandbox) throws Exception {
+    String[] wanted = {
+      "--set", "metrics.serviceMonitor.enabled=true", "--set", "prometheusRule.enabled=true"
+    };
+    assertThat(render(wanted).output())
+        .doesNotContain("kind: ServiceMonitor", "kind: PrometheusRule");
+    var notes =
+        Manifests.helm(
+            "install",
+            "x",
+            "charts/ecr-secret-operator",
+            "--dry-run=client",
+            "--kubeconfig",
+            sandbox.kubernetes().kubeconfig().toString(),
+            "--namespace",
+            "ops",
+            "--set",
+            "crds.install=false",
+            "--set",
+            "metrics.serviceMonitor.enabled=true",
+            "--set",
+            "prometheusRule.enabled=true",
+            "--set",
+            Manifests.CHART_IMAGE);
+    assertThat(notes.exitCode()).as(notes.output()).isZero();
+    assertThat(notes.output())
+        .doesNotContain("kind: ServiceMonitor", "kind: PrometheusRule")
+        .contains("no ServiceMonitor was created", "no PrometheusRule was created");
+  }
+
   private static Manifests.Helm render(String... extra) throws Exception {
     var args =
         new java.util.ArrayList<>(
@@ -129,6 +164,11 @@ class HelmChartIT {
             "allowedRoleArns={arn:aws:iam::*:role/ecr-*}",
             "--set",
             "prometheusRule.enabled=true",
+            // a cluster with the Prometheus Operator's CRDs
+            "--api-versions",
+            "monitoring.coreos.com/v1/ServiceMonitor",
+            "--api-versions",
+            "monitoring.coreos.com/v1/PrometheusRule",
             "--set",
             Manifests.CHART_IMAGE);
     assertThat(all.exitCode()).as(all.output()).isZero();
