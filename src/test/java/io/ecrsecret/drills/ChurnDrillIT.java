@@ -42,7 +42,7 @@ class ChurnDrillIT {
       throws Exception {
     var kube = sandbox.kubernetes().adminClient();
     TestCluster.installCrds(kube, false);
-    String ns = "churn";
+    String ns = "link-churn";
     TestCluster.namespace(kube, ns, Map.of());
     var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     var seen = new ListAppender<ILoggingEvent>();
