@@ -41,6 +41,8 @@ class ChurnDrillIT {
   void linkingAndUnlinkingOneAccountFromManyResourcesLogsNoStackTrace(Sandbox sandbox)
       throws Exception {
     var kube = sandbox.kubernetes().adminClient();
+    sandbox.aws().clearFaults();
+    sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
     TestCluster.installCrds(kube, false);
     String ns = "link-churn";
     TestCluster.namespace(kube, ns, Map.of());
