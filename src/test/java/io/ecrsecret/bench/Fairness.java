@@ -1,7 +1,5 @@
 package io.ecrsecret.bench;
 
-import io.ecrsecret.aws.AwsClientSettings;
-import io.ecrsecret.operator.EcrSecretOperator;
 import io.ecrsecret.operator.IdentityResolver;
 import io.ecrsecret.operator.api.AwsIdentitySpec;
 import io.ecrsecret.operator.api.EcrPullSecret;
@@ -11,7 +9,6 @@ import io.ecrsecret.testing.OperatorIdentity;
 import io.ecrsecret.testing.TestCluster;
 import io.ecrsecret.testing.TestOperatorConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,13 +96,7 @@ final class Fairness {
     }
     var config =
         TestOperatorConfig.named("bench-fairness").retryBackoff(Duration.ofSeconds(5)).build();
-    try (var client = OperatorIdentity.client(sandbox.kubernetes());
-        var operator =
-            EcrSecretOperator.start(
-                config,
-                client,
-                Clock.systemUTC(),
-                new AwsClientSettings(3, Duration.ofSeconds(5), Duration.ofSeconds(20)))) {
+    try (var operator = OperatorIdentity.start(sandbox.kubernetes(), config)) {
       flood(rows, json, floodRole);
       outage(rows, json, roleA, roleB);
     }

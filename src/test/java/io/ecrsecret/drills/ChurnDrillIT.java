@@ -7,8 +7,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.ecrsecret.aws.AwsClientSettings;
-import io.ecrsecret.operator.EcrSecretOperator;
 import io.ecrsecret.operator.api.EcrPullSecret;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
@@ -16,7 +14,6 @@ import io.ecrsecret.testing.OperatorIdentity;
 import io.ecrsecret.testing.TestCluster;
 import io.ecrsecret.testing.TestOperatorConfig;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,13 +47,7 @@ class ChurnDrillIT {
     var seen = new ListAppender<ILoggingEvent>();
     seen.start();
     var config = TestOperatorConfig.named("churn").retryBackoff(Duration.ofSeconds(1)).build();
-    try (var client = OperatorIdentity.client(sandbox.kubernetes());
-        var operator =
-            EcrSecretOperator.start(
-                config,
-                client,
-                Clock.systemUTC(),
-                new AwsClientSettings(3, Duration.ofSeconds(5), Duration.ofSeconds(20)))) {
+    try (var operator = OperatorIdentity.start(sandbox.kubernetes(), config)) {
       // from the operator's start to before its stop: what the churn logs
       root.addAppender(seen);
       for (int round = 0; round < ROUNDS; round++) {

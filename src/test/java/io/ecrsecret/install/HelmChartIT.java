@@ -63,21 +63,7 @@ class HelmChartIT {
     assertThat(render("--set", "admissionPolicy.enabled=false").output())
         .doesNotContain("ValidatingAdmissionPolicy");
     // against the sandbox's API server (1.33): the NOTES name the policy that fences it
-    var notes =
-        Manifests.helm(
-            "install",
-            "x",
-            "charts/ecr-secret-operator",
-            "--dry-run=client",
-            "--kubeconfig",
-            sandbox.kubernetes().kubeconfig().toString(),
-            "--namespace",
-            "ops",
-            // the CRDs other tests applied are not this release's to take over
-            "--set",
-            "crds.install=false",
-            "--set",
-            Manifests.CHART_IMAGE);
+    var notes = installDryRun(sandbox);
     assertThat(notes.exitCode()).as(notes.output()).isZero();
     assertThat(notes.output())
         .contains("fenced by the ValidatingAdmissionPolicy x-ecr-secret-operator-writes")
@@ -96,27 +82,40 @@ class HelmChartIT {
     assertThat(render(wanted).output())
         .doesNotContain("kind: ServiceMonitor", "kind: PrometheusRule");
     var notes =
-        Manifests.helm(
-            "install",
-            "x",
-            "charts/ecr-secret-operator",
-            "--dry-run=client",
-            "--kubeconfig",
-            sandbox.kubernetes().kubeconfig().toString(),
-            "--namespace",
-            "ops",
-            "--set",
-            "crds.install=false",
+        installDryRun(
+            sandbox,
             "--set",
             "metrics.serviceMonitor.enabled=true",
             "--set",
-            "prometheusRule.enabled=true",
-            "--set",
-            Manifests.CHART_IMAGE);
+            "prometheusRule.enabled=true");
     assertThat(notes.exitCode()).as(notes.output()).isZero();
     assertThat(notes.output())
         .doesNotContain("kind: ServiceMonitor", "kind: PrometheusRule")
         .contains("no ServiceMonitor was created", "no PrometheusRule was created");
+  }
+
+  /**
+   * {@code helm install --dry-run=client} against the sandbox's API server: its capabilities, and
+   * the NOTES. The CRDs other tests applied are not this release's to take over.
+   */
+  private static Manifests.Helm installDryRun(Sandbox sandbox, String... extra) throws Exception {
+    var args =
+        new java.util.ArrayList<>(
+            List.of(
+                "install",
+                "x",
+                "charts/ecr-secret-operator",
+                "--dry-run=client",
+                "--kubeconfig",
+                sandbox.kubernetes().kubeconfig().toString(),
+                "--namespace",
+                "ops",
+                "--set",
+                "crds.install=false",
+                "--set",
+                Manifests.CHART_IMAGE));
+    args.addAll(List.of(extra));
+    return Manifests.helm(args.toArray(String[]::new));
   }
 
   private static Manifests.Helm render(String... extra) throws Exception {

@@ -46,6 +46,38 @@ public final class OperatorIdentity {
         "system:authenticated");
   }
 
+  /** An operator started in this JVM as the fenced account: closed with its client. */
+  public record Running(io.ecrsecret.operator.EcrSecretOperator operator, KubernetesClient client)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        operator.close();
+      } finally {
+        client.close();
+      }
+    }
+  }
+
+  /** The operator with this configuration, as the fenced account, on the real clock. */
+  public static Running start(
+      KubernetesCluster cluster, io.ecrsecret.operator.OperatorConfig config) {
+    KubernetesClient client = client(cluster);
+    try {
+      return new Running(
+          io.ecrsecret.operator.EcrSecretOperator.start(
+              config,
+              client,
+              java.time.Clock.systemUTC(),
+              new io.ecrsecret.aws.AwsClientSettings(
+                  3, java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(20))),
+          client);
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
+
   /** The shipped ClusterRole bound to the test account, and the shipped policy fencing it. */
   public static void install(KubernetesClient admin) {
     if (admin.namespaces().withName(NAMESPACE).get() == null) {
