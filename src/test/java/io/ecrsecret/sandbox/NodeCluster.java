@@ -24,8 +24,8 @@ import java.util.Map;
  * <p>Needs root, Debian's containerd, runc and containernetworking-plugins, and the node binaries
  * ({@code scripts/k8s-binaries --node}; scripts/setup provides them all). Pods get a veth pair
  * whose both ends lie in the pod's own network namespace (sandbox/cni/sandbox-veth): no pod packet
- * can leave it. {@link #close()} stops everything and leaves no process, mount, cgroup or changed
- * sysctl behind.
+ * can leave it. {@link #close()} stops everything and leaves no process, mount, cgroup, pod network
+ * or changed sysctl behind.
  */
 public final class NodeCluster implements KubernetesCluster {
 
@@ -58,6 +58,71 @@ public final class NodeCluster implements KubernetesCluster {
     this.createdPodLogs = createdPodLogs;
     this.containerdSocket = state.resolve("containerd/containerd.sock");
     this.cgroupRoot = "/ecr-sandbox-" + kube.port();
+    this.podNetworksAtStart = podNetworks();
+  }
+
+  /** Where containerd's CNI pins each pod's network namespace. */
+  static final Path POD_NETWORKS = Path.of("/run/netns");
+
+  /** The pod network namespaces there before this cluster started: not this cluster's. */
+  private final java.util.Set<String> podNetworksAtStart;
+
+  private static java.util.Set<String> podNetworks() {
+    try (var entries = Files.list(POD_NETWORKS)) {
+      return entries
+          .map(e -> e.getFileName().toString())
+          .filter(n -> n.startsWith("cni-"))
+          .collect(java.util.stream.Collectors.toSet());
+    } catch (IOException e) {
+      return java.util.Set.of();
+    }
+  }
+
+  /**
+   * Removes the pod network namespaces (containerd's {@code cni-*} pins) that no process is in any
+   * more and that {@code keep} does not name, and, when given, that are older than {@code
+   * olderThan}: containerd pins one per pod and unpins it only when the kubelet tears the pod down,
+   * which a stopped node never does.
+   */
+  static void removeDeadPodNetworks(
+      java.util.Set<String> keep, java.util.Optional<java.time.Instant> olderThan) {
+    var inUse = new java.util.HashSet<String>();
+    try (var procs = Files.list(Path.of("/proc"))) {
+      procs
+          .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+          .forEach(
+              p -> {
+                try {
+                  inUse.add(Files.readSymbolicLink(p.resolve("ns/net")).toString());
+                } catch (IOException | RuntimeException e) {
+                  // gone meanwhile, or not ours to read
+                }
+              });
+    } catch (IOException e) {
+      return;
+    }
+    for (String name : podNetworks()) {
+      Path pin = POD_NETWORKS.resolve(name);
+      try {
+        if (keep.contains(name)
+            || olderThan.isPresent()
+                && !Files.getLastModifiedTime(pin).toInstant().isBefore(olderThan.get())
+            || inUse.contains("net:[" + Files.getAttribute(pin, "unix:ino") + "]")) {
+          continue;
+        }
+        new ProcessBuilder("umount", "-l", pin.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start()
+            .waitFor();
+        Files.deleteIfExists(pin);
+      } catch (IOException | RuntimeException e) {
+        System.err.println("node cluster: cannot remove pod network " + pin + ": " + e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /**
@@ -71,6 +136,11 @@ public final class NodeCluster implements KubernetesCluster {
       // what an earlier run left (its logs are kept until now, for a look after a failure), and
       // what a killed one left running
       reapLeftovers(state);
+      // and the pod networks a killed run pinned (none is in use; ten minutes old at least, so
+      // that no other cluster's pod just being made can be one of them)
+      removeDeadPodNetworks(
+          java.util.Set.of(),
+          java.util.Optional.of(java.time.Instant.now().minus(Duration.ofMinutes(10))));
       deleteTree(state);
       Files.createDirectories(state);
       boolean podLogsExisted = Files.exists(Path.of("/var/log/pods"));
@@ -489,6 +559,7 @@ public final class NodeCluster implements KubernetesCluster {
     }
     unmountUnder(state);
     removeCgroups();
+    removeDeadPodNetworks(podNetworksAtStart, java.util.Optional.empty());
     savedSysctls.forEach(
         (s, value) -> {
           try {
