@@ -317,19 +317,16 @@ class MigrationDrillIT {
               + "\naws_secret_access_key = "
               + keys.secretAccessKey()
               + "\n");
-      try (KubernetesClient operatorClient = OperatorIdentity.client(sandbox.kubernetes());
-          EcrSecretOperator operator =
-              EcrSecretOperator.start(
-                  TestOperatorConfig.named("rh-mobb-rule")
-                      .compat()
-                      .operatorNamespace(operatorNs)
-                      .compatCredentialsSecret("aws-ecr-cloud-credentials")
-                      .noDefaultIdentityForNamespaced()
-                      .compatIdentityNamespaces(List.of("rh-mobb-rule-leg*"))
-                      .build(),
-                  operatorClient,
-                  Clock.systemUTC(),
-                  new AwsClientSettings(3, Duration.ofSeconds(5), Duration.ofSeconds(20)))) {
+      try (var operator =
+          OperatorIdentity.start(
+              sandbox.kubernetes(),
+              TestOperatorConfig.named("rh-mobb-rule")
+                  .compat()
+                  .operatorNamespace(operatorNs)
+                  .compatCredentialsSecret("aws-ecr-cloud-credentials")
+                  .noDefaultIdentityForNamespaced()
+                  .compatIdentityNamespaces(List.of("rh-mobb-rule-leg*"))
+                  .build())) {
         var eps = new io.ecrsecret.operator.api.EcrPullSecret();
         eps.getMetadata().setName("plain");
         eps.getMetadata().setNamespace(tenant);
@@ -408,16 +405,13 @@ class MigrationDrillIT {
                       .withData(Map.of(DockerConfigJson.KEY, b64(hub)))
                       .build())
               .create();
-      try (KubernetesClient operatorClient = OperatorIdentity.client(sandbox.kubernetes());
-          EcrSecretOperator operator =
-              EcrSecretOperator.start(
-                  TestOperatorConfig.named("rh-mobb-opt-in")
-                      .compat()
-                      .compatAdoptOtherSecrets()
-                      .build(),
-                  operatorClient,
-                  Clock.systemUTC(),
-                  new AwsClientSettings(3, Duration.ofSeconds(5), Duration.ofSeconds(20)))) {
+      try (var operator =
+          OperatorIdentity.start(
+              sandbox.kubernetes(),
+              TestOperatorConfig.named("rh-mobb-opt-in")
+                  .compat()
+                  .compatAdoptOtherSecrets()
+                  .build())) {
         var resource = new MobbSecret();
         resource.getMetadata().setName("ecr");
         resource.getMetadata().setNamespace(ns);

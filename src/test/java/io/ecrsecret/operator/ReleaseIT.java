@@ -23,7 +23,6 @@ import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -43,8 +42,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ReleaseIT {
 
   private static KubernetesClient kube;
-  private static KubernetesClient operatorClient;
-  private static EcrSecretOperator operator;
+  private static OperatorIdentity.Running operator;
   private static String registry;
 
   @BeforeAll
@@ -54,17 +52,13 @@ class ReleaseIT {
     sandbox.aws().clearFaults();
     sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
     TestCluster.installCrds(kube, true);
-    operatorClient = OperatorIdentity.client(sandbox.kubernetes());
-    operator =
-        OperatorFixture.start(
-            sandbox, operatorClient, OperatorFixture.testConfig(), Clock.systemUTC());
+    operator = OperatorIdentity.start(sandbox.kubernetes(), OperatorFixture.testConfig());
   }
 
   @AfterAll
   static void stop() {
     OperatorFixture.deleteAllResources(kube);
     operator.close();
-    operatorClient.close();
     kube.close();
   }
 
