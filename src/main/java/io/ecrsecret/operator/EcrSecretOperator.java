@@ -19,6 +19,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -54,6 +55,20 @@ public final class EcrSecretOperator implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EcrSecretOperator.class);
   static final int RECONCILE_THREADS = 8;
+
+  /**
+   * How a reconcile that failed unexpectedly (the API server gone or still starting, a status write
+   * refused as stale while the caches catch up, a bug) is tried again: after 1 s, doubling up to 2
+   * minutes, and never given up. The framework's default gives up after 5 tries (about 26 s), after
+   * which a resource waits for its next event: an API server outage longer than that left its
+   * status stale until something else changed.
+   */
+  static final GenericRetry RETRY =
+      new GenericRetry()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setIntervalMultiplier(2)
+          .setMaxInterval(Duration.ofMinutes(2).toMillis())
+          .withoutMaxAttempts();
 
   /** How often the CRDs that were missing are looked for. */
   static final Duration CRD_CHECK = Duration.ofSeconds(20);
@@ -217,7 +232,7 @@ public final class EcrSecretOperator implements AutoCloseable {
           if (!config.watchNamespaces().isEmpty()) {
             c.settingNamespaces(config.watchNamespaces().toArray(String[]::new));
           }
-          c.withReconciliationMaxInterval(config.maxReconcileInterval());
+          c.withReconciliationMaxInterval(config.maxReconcileInterval()).withRetry(RETRY);
         };
     // rh-mobb's kinds: the operator's own identity, or rh-mobb's credentials Secret if told so,
     // under the same rule as namespaced resources without an identity
@@ -242,7 +257,8 @@ public final class EcrSecretOperator implements AutoCloseable {
             new KindReconcilers.ClusterEcrPullSecrets(services, config.leaseNamespace()),
             c ->
                 c.watchingAllNamespaces()
-                    .withReconciliationMaxInterval(config.maxReconcileInterval()));
+                    .withReconciliationMaxInterval(config.maxReconcileInterval())
+                    .withRetry(RETRY));
       } else if (kind.resource() == MobbSecret.class) {
         started.register(
             new KindReconcilers.MobbSecrets(services, compatIdentity), c -> namespaced.accept(c));

@@ -43,4 +43,17 @@ class ReconcileScheduleTest {
         .as("never a hot loop")
         .isEqualTo(Duration.ofSeconds(1));
   }
+
+  @Test
+  void anUnexpectedFailureIsTriedAgainSoonThenEveryTwoMinutesAndNeverGivenUp() {
+    var retry = EcrSecretOperator.RETRY.initExecution();
+    var delays = new java.util.ArrayList<Long>();
+    for (int i = 0; i < 50; i++) {
+      delays.add(retry.nextDelay().orElseThrow());
+    }
+    assertThat(delays.get(0)).isEqualTo(1_000L);
+    assertThat(delays).isSorted();
+    assertThat(delays).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(120_000L));
+    assertThat(delays.get(49)).isEqualTo(120_000L);
+  }
 }
