@@ -9,10 +9,15 @@
 {{- end }}
 {{- end }}
 
-{{/* The operator image: image.repository is required, there is no public image to default to. */}}
+{{/* The operator image: by digest where one is set (a released chart sets the image it was
+published with), else repository:tag. A chart built from the source has no image to default to. */}}
 {{- define "ecr-secret-operator.image" -}}
-{{- $repository := required "set image.repository to the operator image you pushed (build and push it as docs/install.md says: ./mvnw -Pimage package jib:build -DskipTests -Dimage=REGISTRY/ecr-secret-operator:VERSION)" .Values.image.repository -}}
+{{- $repository := required "set image.repository to the operator image you pushed, or install a released chart, whose default is the released image (docs/install.md)" .Values.image.repository -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" $repository .Values.image.digest -}}
+{{- else -}}
 {{- printf "%s:%s" $repository (.Values.image.tag | default .Chart.AppVersion) -}}
+{{- end -}}
 {{- end }}
 
 {{- define "ecr-secret-operator.labels" -}}

@@ -105,6 +105,22 @@ public final class RegistryPeer implements AutoCloseable {
     return directAddress;
   }
 
+  /**
+   * Where a publisher pushes ({@code SANDBOX_PUSH_REGISTRY}: the registry itself, plain HTTP on
+   * loopback), with {@link #pushUsername()} and {@link #pushPassword()}.
+   */
+  public String pushAddress() {
+    return directAddress;
+  }
+
+  public String pushUsername() {
+    return "AWS";
+  }
+
+  public String pushPassword() {
+    return AwsPeer.ecrPassword(account);
+  }
+
   /** host:port of the registry on loopback, as clients pull from it ({@code SANDBOX_REGISTRY}). */
   public String address() {
     return address;

@@ -132,6 +132,10 @@ public final class Sandbox implements AutoCloseable {
     env.put("AWS_EC2_METADATA_DISABLED", "true");
     env.put("SANDBOX_REGISTRY", registry.address());
     env.put("SANDBOX_ECR_REGISTRY", registry.ecrHost());
+    // where scripts/release --rehearse publishes
+    env.put("SANDBOX_PUSH_REGISTRY", registry.pushAddress());
+    env.put("SANDBOX_PUSH_USERNAME", registry.pushUsername());
+    env.put("SANDBOX_PUSH_PASSWORD", registry.pushPassword());
     if (image != null) {
       env.put("SANDBOX_IMAGE", image);
     }

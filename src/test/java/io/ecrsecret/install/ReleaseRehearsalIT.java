@@ -1,0 +1,212 @@
+package io.ecrsecret.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecrsecret.sandbox.Sandbox;
+import io.ecrsecret.sandbox.SandboxExtension;
+import io.ecrsecret.testing.ProjectVersion;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The release, rehearsed as release.yml runs it on a tag: {@code scripts/release --rehearse}
+ * publishes to the sandbox's registry, and what it published is checked the way a user checks it:
+ * cosign verifies the signatures of the image, the chart and the bundle with the published key (and
+ * refuses an image nobody signed), the image's SBOM attestation, the signed checksums of the
+ * release files; the chart from {@code oci://} renders the published image by digest with no {@code
+ * --set image...}; no release file names the placeholder image.
+ */
+@ExtendWith(SandboxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReleaseRehearsalIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  record Run(int exitCode, String output) {}
+
+  private final String version = ProjectVersion.fromPom() + "-rehearsal.it";
+  private Map<String, String> published;
+  private Map<String, String> env;
+  private Run release;
+
+  @BeforeAll
+  void rehearse(Sandbox sandbox) throws Exception {
+    env = new HashMap<>(sandbox.environment());
+    release = run(env, "scripts/release", "--rehearse", "--version", version);
+    assertThat(release.exitCode()).as(release.output()).isZero();
+    published = new HashMap<>();
+    for (String line : Files.readAllLines(Path.of("target/release/published.env"))) {
+      int eq = line.indexOf('=');
+      published.put(line.substring(0, eq), line.substring(eq + 1));
+    }
+    System.out.println("release rehearsal published:\n" + String.join("\n", published.values()));
+  }
+
+  private static Run run(Map<String, String> env, String... command)
+      throws IOException, InterruptedException {
+    var builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(600, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException(String.join(" ", command) + " timed out");
+    }
+    return new Run(process.exitValue(), output);
+  }
+
+  /**
+   * cosign against the sandbox's plain-HTTP registry, with the release's key, no transparency log.
+   */
+  private Run cosign(String... args) throws IOException, InterruptedException {
+    var command = new ArrayList<>(List.of("cosign"));
+    command.addAll(List.of(args));
+    command.addAll(
+        List.of("--key", published.get("COSIGN_PUBLIC_KEY"), "--insecure-ignore-tlog=true"));
+    if (!args[0].endsWith("-blob")) {
+      command.addAll(List.of("--allow-http-registry=true", "--allow-insecure-registry=true"));
+    }
+    var cosignEnv = new HashMap<>(env);
+    cosignEnv.put("DOCKER_CONFIG", "target/release/docker");
+    return run(cosignEnv, command.toArray(String[]::new));
+  }
+
+  @Test
+  void itPublishesTheImageTheChartAndTheBundleByDigest(Sandbox sandbox) {
+    String registry = sandbox.registry().pushAddress() + "/rehearsal";
+    assertThat(published)
+        .containsEntry("VERSION", version)
+        .containsEntry("CHART", "oci://" + registry + "/charts/ecr-secret-operator")
+        .containsKeys("COSIGN_PUBLIC_KEY", "IMAGE_COMPRESSED_BYTES_LINUX_AMD64");
+    assertThat(published.get("IMAGE"))
+        .matches(registry.replace(".", "\\.") + "/ecr-secret-operator@sha256:[0-9a-f]{64}");
+    assertThat(published.get("BUNDLE_IMAGE"))
+        .matches(registry.replace(".", "\\.") + "/ecr-secret-operator-bundle@sha256:[0-9a-f]{64}");
+    assertThat(Long.parseLong(published.get("IMAGE_COMPRESSED_BYTES_LINUX_AMD64")))
+        .isBetween(10_000_000L, 200_000_000L);
+  }
+
+  @Test
+  void cosignVerifiesEverySignatureAndRefusesAnImageNobodySigned(Sandbox sandbox) throws Exception {
+    for (String signed :
+        List.of(
+            published.get("IMAGE"),
+            published.get("BUNDLE_IMAGE"),
+            published.get("CHART").substring("oci://".length())
+                + "@"
+                + published.get("CHART_DIGEST"))) {
+      var verify = cosign("verify", signed);
+      assertThat(verify.exitCode()).as("cosign verify %s: %s", signed, verify.output()).isZero();
+    }
+    var unsigned =
+        cosign("verify", sandbox.registry().pushAddress() + "/" + "sandbox/hello:latest");
+    assertThat(unsigned.exitCode()).as("an image nobody signed").isNotZero();
+    assertThat(unsigned.output()).containsIgnoringCase("no signatures found");
+  }
+
+  @Test
+  void theImageCarriesItsSbomAsASignedCycloneDxAttestation() throws Exception {
+    var verify = cosign("verify-attestation", "--type", "cyclonedx", published.get("IMAGE"));
+    assertThat(verify.exitCode()).as(verify.output()).isZero();
+    String envelope =
+        verify.output().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow();
+    JsonNode statement =
+        JSON.readTree(Base64.getDecoder().decode(JSON.readTree(envelope).get("payload").asText()));
+    JsonNode sbom = statement.get("predicate");
+    assertThat(sbom.get("bomFormat").asText()).isEqualTo("CycloneDX");
+    assertThat(sbom.at("/metadata/component/bom-ref").asText()).isEqualTo(published.get("IMAGE"));
+    var names = new ArrayList<String>();
+    sbom.get("components").forEach(c -> names.add(c.get("name").asText()));
+    assertThat(names).contains("ecr-secret-operator").hasSizeGreaterThan(2);
+    assertThat(sbom.toString())
+        .as("the jar's own dependencies are listed")
+        .contains("pkg:maven/io.javaoperatorsdk/operator-framework-core@");
+  }
+
+  @Test
+  void theReleaseFilesMatchTheirSignedChecksumsAndNameThePublishedImage(@TempDir Path tampered)
+      throws Exception {
+    Path files = Path.of(published.get("FILES"));
+    var sums = run(Map.of(), "sh", "-c", "cd '" + files + "' && sha256sum -c SHA256SUMS");
+    assertThat(sums.exitCode()).as(sums.output()).isZero();
+    assertThat(sums.output().lines().count()).isGreaterThanOrEqualTo(10);
+    var blob =
+        cosign(
+            "verify-blob",
+            "--signature",
+            files.resolve("SHA256SUMS.sig").toString(),
+            files.resolve("SHA256SUMS").toString());
+    assertThat(blob.exitCode()).as(blob.output()).isZero();
+    Path altered =
+        Files.writeString(
+            tampered.resolve("SHA256SUMS"),
+            Files.readString(files.resolve("SHA256SUMS")).replaceFirst("^.", "0"));
+    assertThat(
+            cosign(
+                    "verify-blob",
+                    "--signature",
+                    files.resolve("SHA256SUMS.sig").toString(),
+                    altered.toString())
+                .exitCode())
+        .as("a changed checksum file fails verification")
+        .isNotZero();
+
+    String manifests;
+    try (var listing = Files.list(files)) {
+      manifests =
+          listing
+              .filter(f -> f.toString().endsWith(".yaml"))
+              .map(
+                  f -> {
+                    try {
+                      return Files.readString(f);
+                    } catch (IOException e) {
+                      throw new IllegalStateException(e);
+                    }
+                  })
+              .collect(Collectors.joining("\n"));
+    }
+    assertThat(manifests).doesNotContain("registry.invalid");
+    assertThat(Files.readString(files.resolve("operator-cluster-wide.yaml")))
+        .contains("image: " + published.get("IMAGE"));
+    assertThat(Files.readString(files.resolve("crds.yaml")).split("\n---\n"))
+        .as("both CRDs, as separate documents")
+        .filteredOn(d -> d.contains("kind: \"CustomResourceDefinition\""))
+        .hasSize(2);
+  }
+
+  @Test
+  void theChartFromOciDefaultsToThePublishedImageWithNoSetImage() throws Exception {
+    var rendered =
+        Manifests.helm(
+            "template",
+            "ecr-secret-operator",
+            published.get("CHART"),
+            "--version",
+            version,
+            "--plain-http",
+            "--registry-config",
+            "target/release/docker/config.json",
+            "--namespace",
+            "ecr-secret-operator");
+    assertThat(rendered.exitCode()).as(rendered.output()).isZero();
+    assertThat(rendered.output()).contains("image: \"" + published.get("IMAGE") + "\"");
+    assertThat(rendered.output()).doesNotContain("registry.invalid");
+  }
+}
