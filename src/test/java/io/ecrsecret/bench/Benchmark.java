@@ -304,7 +304,7 @@ public final class Benchmark {
 
   private void operatorPodAtScale() throws Exception {
     if (!Files.exists(OperatorPod.IMAGE)) {
-      log("no " + OperatorPod.IMAGE + " (scripts/test-image builds it): operator pod row skipped");
+      log("no " + OperatorPod.IMAGE + " (scripts/image builds it): operator pod row skipped");
       return;
     }
     sandbox.aws().tokenExpiresIn(Duration.ofHours(12));

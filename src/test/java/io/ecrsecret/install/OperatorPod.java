@@ -34,7 +34,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
  * identity. {@link #close()} removes every resource it served, while it can still finalize them,
  * then the operator.
  *
- * <p>The image is built offline by scripts/test (scripts/test-image: Jib on a base image made here
+ * <p>The image is built offline by scripts/test (scripts/image: Jib on a base image made here
  * from this machine's JDK by jlink, for tests only; releases use the UBI base).
  */
 public final class OperatorPod implements AutoCloseable {
@@ -121,7 +121,7 @@ public final class OperatorPod implements AutoCloseable {
       throws IOException {
     if (!Files.exists(IMAGE)) {
       throw new IllegalStateException(
-          "no " + IMAGE + ": scripts/test builds the operator image (scripts/test-image)");
+          "no " + IMAGE + ": scripts/test builds the operator image (scripts/image)");
     }
     var cluster = sandbox.node();
     cluster.importImage(IMAGE);
