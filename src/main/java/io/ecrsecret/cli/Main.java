@@ -227,13 +227,23 @@ public final class Main implements Runnable {
     return cause.getClass().getSimpleName() + ": " + cause.getMessage();
   }
 
-  /** The version recorded in the jar's manifest at build time. */
+  /**
+   * The version the build wrote into {@code version.properties} (a resource, so that it is there
+   * whether the classes are in the jar or, as in the image, in a directory).
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
+    public String[] getVersion() throws java.io.IOException {
+      var properties = new java.util.Properties();
+      try (var in = Main.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          properties.load(in);
+        }
+      }
+      String version = properties.getProperty("version", "");
       return new String[] {
-        "ecr-secret-operator " + (version == null ? "(development build)" : version)
+        "ecr-secret-operator "
+            + (version.isEmpty() || version.startsWith("${") ? "(development build)" : version)
       };
     }
   }

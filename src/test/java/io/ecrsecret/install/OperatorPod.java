@@ -34,8 +34,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
  * identity. {@link #close()} removes every resource it served, while it can still finalize them,
  * then the operator.
  *
- * <p>The image is built offline by scripts/test (scripts/image: Jib on a base image made here
- * from this machine's JDK by jlink, for tests only; releases use the UBI base).
+ * <p>The image is built offline by scripts/test (scripts/image: Jib on a base image made here from
+ * this machine's JDK by jlink, for tests only; releases use the UBI base).
  */
 public final class OperatorPod implements AutoCloseable {
 

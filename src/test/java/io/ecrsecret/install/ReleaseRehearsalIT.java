@@ -93,13 +93,98 @@ class ReleaseRehearsalIT {
     assertThat(published)
         .containsEntry("VERSION", version)
         .containsEntry("CHART", "oci://" + registry + "/charts/ecr-secret-operator")
-        .containsKeys("COSIGN_PUBLIC_KEY", "IMAGE_COMPRESSED_BYTES_LINUX_AMD64");
+        .containsKeys(
+            "COSIGN_PUBLIC_KEY",
+            "IMAGE_COMPRESSED_BYTES_LINUX_AMD64",
+            "IMAGE_COMPRESSED_BYTES_LINUX_ARM64");
     assertThat(published.get("IMAGE"))
         .matches(registry.replace(".", "\\.") + "/ecr-secret-operator@sha256:[0-9a-f]{64}");
     assertThat(published.get("BUNDLE_IMAGE"))
         .matches(registry.replace(".", "\\.") + "/ecr-secret-operator-bundle@sha256:[0-9a-f]{64}");
     assertThat(Long.parseLong(published.get("IMAGE_COMPRESSED_BYTES_LINUX_AMD64")))
         .isBetween(10_000_000L, 200_000_000L);
+    assertThat(Long.parseLong(published.get("IMAGE_COMPRESSED_BYTES_LINUX_ARM64")))
+        .isBetween(10_000_000L, 200_000_000L);
+  }
+
+  @Test
+  void theImageIsOneManifestListForAmd64AndArm64AndTheArm64ImageStarts(@TempDir Path dir)
+      throws Exception {
+    String auth = "target/release/docker/config.json";
+    var raw =
+        run(
+            Map.of(),
+            "skopeo",
+            "inspect",
+            "--raw",
+            "--tls-verify=false",
+            "--authfile",
+            auth,
+            "docker://" + published.get("IMAGE"));
+    assertThat(raw.exitCode()).as(raw.output()).isZero();
+    JsonNode index = JSON.readTree(raw.output());
+    assertThat(index.get("mediaType").asText())
+        .isEqualTo("application/vnd.oci.image.index.v1+json");
+    var platforms = new ArrayList<String>();
+    index
+        .get("manifests")
+        .forEach(
+            m ->
+                platforms.add(
+                    m.at("/platform/os").asText() + "/" + m.at("/platform/architecture").asText()));
+    assertThat(platforms).containsExactly("linux/amd64", "linux/arm64");
+
+    // the arm64 image, as a node of that architecture would pull it, started under emulation
+    // (qemu-user-static) in a chroot of its own layers, with the image's own entrypoint
+    Path layout = dir.resolve("oci");
+    var copy =
+        run(
+            Map.of(),
+            "skopeo",
+            "copy",
+            "-q",
+            "--insecure-policy",
+            "--override-arch",
+            "arm64",
+            "--src-tls-verify=false",
+            "--src-authfile",
+            auth,
+            "docker://" + published.get("IMAGE"),
+            "oci:" + layout + ":arm64");
+    assertThat(copy.exitCode()).as(copy.output()).isZero();
+    JsonNode layoutIndex = JSON.readTree(layout.resolve("index.json").toFile());
+    JsonNode manifest =
+        JSON.readTree(blob(layout, layoutIndex.at("/manifests/0/digest").asText()).toFile());
+    JsonNode config = JSON.readTree(blob(layout, manifest.at("/config/digest").asText()).toFile());
+    assertThat(config.get("architecture").asText()).isEqualTo("arm64");
+    Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
+    for (JsonNode layer : manifest.get("layers")) {
+      var untar =
+          run(
+              Map.of(),
+              "tar",
+              "--warning=no-unknown-keyword",
+              "-xf",
+              blob(layout, layer.get("digest").asText()).toString(),
+              "-C",
+              rootfs.toString());
+      assertThat(untar.exitCode()).as(untar.output()).isZero();
+    }
+    Path qemu =
+        Path.of(run(Map.of(), "sh", "-c", "command -v qemu-aarch64-static").output().trim());
+    Files.copy(qemu.toRealPath(), rootfs.resolve("qemu-aarch64-static"));
+    var command = new ArrayList<>(List.of("chroot", rootfs.toString(), "/qemu-aarch64-static"));
+    config
+        .at("/config/Entrypoint")
+        .forEach(a -> command.add(a.asText().equals("java") ? "/opt/java/bin/java" : a.asText()));
+    command.add("--version");
+    var started = run(Map.of(), command.toArray(String[]::new));
+    assertThat(started.exitCode()).as(started.output()).isZero();
+    assertThat(started.output()).contains("ecr-secret-operator " + ProjectVersion.fromPom());
+  }
+
+  private static Path blob(Path layout, String digest) {
+    return layout.resolve("blobs").resolve(digest.replace(':', '/'));
   }
 
   @Test
