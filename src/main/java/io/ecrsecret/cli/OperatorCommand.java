@@ -156,6 +156,27 @@ final class OperatorCommand implements Callable<Integer> {
           "First wait after a failure; doubles each time, up to 10m (default: ${DEFAULT-VALUE}).")
   Duration retryBackoff;
 
+  @Option(
+      names = "--own-pull-secret-registry",
+      paramLabel = "HOST",
+      split = ",",
+      description =
+          "The ECR registries the operator's own image comes from (ACCOUNT.dkr.ecr.REGION"
+              + ".amazonaws.com): the leader keeps the pull secret --own-pull-secret in its"
+              + " namespace valid for them, with its own identity, so that its pods still pull"
+              + " after the first 12 hours. Make that secret once by hand for the first pull;"
+              + " it is adopted. Default: none.")
+  List<String> ownPullSecretRegistries = new ArrayList<>();
+
+  @Option(
+      names = "--own-pull-secret",
+      paramLabel = "NAME",
+      defaultValue = "ecr-secret-operator-pull",
+      description =
+          "The pull secret the operator's pods name in imagePullSecrets (default:"
+              + " ${DEFAULT-VALUE}).")
+  String ownPullSecret;
+
   @Override
   public Integer call() throws InterruptedException {
     var runtime = main.runtime();
@@ -177,6 +198,7 @@ final class OperatorCommand implements Callable<Integer> {
                     .maxReconcileInterval(maxReconcileInterval)
                     .identity(Optional.ofNullable(runtime.environment().get("POD_NAME")))
                     .retryBackoff(retryBackoff)
+                    .ownPullSecret(ownPullSecretRegistries, ownPullSecret)
                     .build());
     var client = runtime.kubernetes().get();
     var stopped = new CountDownLatch(1);

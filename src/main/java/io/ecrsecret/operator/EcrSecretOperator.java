@@ -102,6 +102,8 @@ public final class EcrSecretOperator implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
+  private final Optional<OwnPullSecret> ownPullSecret;
+  private final AtomicBoolean ownPullSecretStarted = new AtomicBoolean();
   private volatile Operator operator;
   private volatile List<Kind> served = List.of();
   private HttpEndpoints endpoints;
@@ -122,6 +124,23 @@ public final class EcrSecretOperator implements AutoCloseable {
         config
             .leaseNamespace()
             .orElseGet(() -> client.getNamespace() == null ? "default" : client.getNamespace());
+    this.ownPullSecret =
+        config.ownPullSecretRegistries().isEmpty()
+            ? Optional.empty()
+            : Optional.of(
+                new OwnPullSecret(
+                    services.refresher(),
+                    services.clock(),
+                    leaseNamespace,
+                    config.ownPullSecretName(),
+                    config.ownPullSecretRegistries()));
+  }
+
+  /** The leader (or the only replica) keeps the operator's own pull secret, once started. */
+  private void keepOwnPullSecret() {
+    if (ownPullSecretStarted.compareAndSet(false, true)) {
+      ownPullSecret.ifPresent(OwnPullSecret::start);
+    }
   }
 
   /**
@@ -170,6 +189,9 @@ public final class EcrSecretOperator implements AutoCloseable {
               + " (or the Helm chart, which installs them)");
     }
     serve(installed);
+    if (!config.leaderElection()) {
+      keepOwnPullSecret();
+    }
     endpoints =
         HttpEndpoints.start(
             config.metricsPort(),
@@ -323,7 +345,10 @@ public final class EcrSecretOperator implements AutoCloseable {
                     LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
                     identity,
                     new LeaderCallbacks(
-                        () -> log.info("Leading as {}: reconciling", identity),
+                        () -> {
+                          log.info("Leading as {}: reconciling", identity);
+                          keepOwnPullSecret();
+                        },
                         this::lostLeadership,
                         leader -> log.info("Leader is {}", leader)),
                     false));
@@ -374,6 +399,7 @@ public final class EcrSecretOperator implements AutoCloseable {
   public void close() {
     closing.set(true);
     crdCheck.shutdownNow();
+    ownPullSecret.ifPresent(OwnPullSecret::close);
     if (operator != null) {
       operator.stop();
     }

@@ -1,7 +1,10 @@
 package io.ecrsecret.operator;
 
+import io.ecrsecret.core.DisplayText;
 import io.ecrsecret.core.DurationText;
 import io.ecrsecret.core.NamespacePattern;
+import io.ecrsecret.core.RegistryRef;
+import io.ecrsecret.core.Syntax;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -39,6 +42,10 @@ import java.util.Optional;
  * @param identity this replica's name in the leader election (default: the host name)
  * @param retryBackoff the first wait after a known failure; doubled each time, up to 10m (default
  *     15s)
+ * @param ownPullSecretRegistries the registries the operator's own image comes from: the leader
+ *     keeps {@code ownPullSecretName} in its namespace valid for them (default none: nothing kept)
+ * @param ownPullSecretName the pull secret the operator's pods name (default
+ *     ecr-secret-operator-pull)
  */
 public record OperatorConfig(
     List<String> watchNamespaces,
@@ -55,12 +62,21 @@ public record OperatorConfig(
     boolean compatAdoptOtherSecrets,
     Duration maxReconcileInterval,
     Optional<String> identity,
-    Duration retryBackoff) {
+    Duration retryBackoff,
+    List<RegistryRef> ownPullSecretRegistries,
+    String ownPullSecretName) {
 
   public OperatorConfig {
     watchNamespaces = List.copyOf(watchNamespaces);
     allowedRoleArns = List.copyOf(allowedRoleArns);
     compatIdentityNamespaces = List.copyOf(compatIdentityNamespaces);
+    ownPullSecretRegistries = List.copyOf(ownPullSecretRegistries);
+    Objects.requireNonNull(ownPullSecretName, "ownPullSecretName");
+    if (!Syntax.DNS_SUBDOMAIN_PATTERN.matcher(ownPullSecretName).matches()) {
+      throw new IllegalArgumentException(
+          "--own-pull-secret must be a Secret name (lower case letters, digits, '-' and '.'), got "
+              + DisplayText.clean(ownPullSecretName, DisplayText.VALUE));
+    }
     compatIdentityNamespaces.forEach(NamespacePattern::new); // validates each name or glob
     watchNamespaces.forEach(NamespacePattern::new); // validates each name
     Objects.requireNonNull(leaseName, "leaseName");
@@ -112,6 +128,8 @@ public record OperatorConfig(
     private Duration maxReconcileInterval = Duration.ofHours(1);
     private Optional<String> identity = Optional.empty();
     private Duration retryBackoff = Duration.ofSeconds(15);
+    private List<RegistryRef> ownPullSecretRegistries = List.of();
+    private String ownPullSecretName = "ecr-secret-operator-pull";
 
     private Builder() {}
 
@@ -183,6 +201,15 @@ public record OperatorConfig(
     }
 
     /**
+     * Registries as given ({@code ACCOUNT.dkr.ecr.REGION.amazonaws.com}), and the secret's name.
+     */
+    public Builder ownPullSecret(List<String> registries, String name) {
+      this.ownPullSecretRegistries = registries.stream().map(RegistryRef::parse).toList();
+      this.ownPullSecretName = name;
+      return this;
+    }
+
+    /**
      * @throws IllegalArgumentException naming the option, when a value is out of range
      */
     public OperatorConfig build() {
@@ -201,7 +228,9 @@ public record OperatorConfig(
           compatAdoptOtherSecrets,
           maxReconcileInterval,
           identity,
-          retryBackoff);
+          retryBackoff,
+          ownPullSecretRegistries,
+          ownPullSecretName);
     }
   }
 }

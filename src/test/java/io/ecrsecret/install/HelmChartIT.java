@@ -40,6 +40,28 @@ class HelmChartIT {
   }
 
   /**
+   * ownPullSecret: the pods name the operator's own pull secret, the operator is told to keep it
+   * valid for those registries, and may write that one secret in its namespace (and create it).
+   */
+  @Test
+  void theOwnPullSecretIsNamedByThePodsKeptByTheOperatorAndItsOnlySecretThere() throws Exception {
+    assertThat(render().output()).doesNotContain("own-pull-secret");
+    var rendered =
+        render(
+            "--set",
+            "ownPullSecret.registries[0]=123456789012.dkr.ecr.us-east-1.amazonaws.com",
+            "--set",
+            "imagePullSecrets[0].name=first-pull");
+    assertThat(rendered.output())
+        .contains(
+            "imagePullSecrets:\n        - name: first-pull\n        - name: ecr-secret-operator-pull",
+            "- --own-pull-secret-registry=123456789012.dkr.ecr.us-east-1.amazonaws.com",
+            "- --own-pull-secret=ecr-secret-operator-pull",
+            "name: x-ecr-secret-operator-own-pull-secret",
+            "resourceNames: [\"ecr-secret-operator-pull\"]");
+  }
+
+  /**
    * The chart fences the operator's ServiceAccount of its release with the admission policy where
    * the cluster serves it (1.30+), and leaves it out where it does not, saying so in NOTES.
    */
