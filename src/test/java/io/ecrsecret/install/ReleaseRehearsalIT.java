@@ -173,7 +173,12 @@ class ReleaseRehearsalIT {
     Path qemu =
         Path.of(run(Map.of(), "sh", "-c", "command -v qemu-aarch64-static").output().trim());
     Files.copy(qemu.toRealPath(), rootfs.resolve("qemu-aarch64-static"));
-    var command = new ArrayList<>(List.of("chroot", rootfs.toString(), "/qemu-aarch64-static"));
+    var command =
+        new ArrayList<>(
+            List.of(
+                Files.isExecutable(Path.of("/usr/sbin/chroot")) ? "/usr/sbin/chroot" : "chroot",
+                rootfs.toString(),
+                "/qemu-aarch64-static"));
     config
         .at("/config/Entrypoint")
         .forEach(a -> command.add(a.asText().equals("java") ? "/opt/java/bin/java" : a.asText()));
