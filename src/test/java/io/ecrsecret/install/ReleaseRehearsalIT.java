@@ -108,6 +108,16 @@ class ReleaseRehearsalIT {
   }
 
   @Test
+  void withoutRehearseOrARegistryItRefusesAndSaysWhatToPass() throws Exception {
+    var refused = run(Map.of(), "scripts/release");
+    assertThat(refused.exitCode()).isNotZero();
+    assertThat(refused.output()).contains("--registry", "--rehearse");
+    var unknown = run(Map.of(), "scripts/release", "--registy", "x");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.output()).contains("unknown argument --registy");
+  }
+
+  @Test
   void theImageIsOneManifestListForAmd64AndArm64AndTheArm64ImageStarts(@TempDir Path dir)
       throws Exception {
     String auth = "target/release/docker/config.json";
