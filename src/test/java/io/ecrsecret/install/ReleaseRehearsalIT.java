@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ecrsecret.sandbox.RestartableKubernetesPeer;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
 import io.ecrsecret.testing.ProjectVersion;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,6 +107,125 @@ class ReleaseRehearsalIT {
         .isBetween(10_000_000L, 200_000_000L);
     assertThat(Long.parseLong(published.get("IMAGE_COMPRESSED_BYTES_LINUX_ARM64")))
         .isBetween(10_000_000L, 200_000_000L);
+  }
+
+  /**
+   * As a user installs it: the published chart from {@code oci://} into a cluster of its own, with
+   * no value but the replicas (0: this cluster has no node), upgraded to a second published
+   * version, and uninstalled, which leaves the CRDs (as documented) and nothing else of the
+   * release.
+   */
+  @Test
+  void thePublishedChartInstallsUpgradesAndUninstallsLeavingOnlyTheCrds(Sandbox sandbox)
+      throws Exception {
+    String next = ProjectVersion.fromPom() + "-rehearsal.it2";
+    Path secondOut = Path.of("target/release-it2");
+    var second =
+        run(env, "scripts/release", "--rehearse", "--version", next, "--out", secondOut.toString());
+    assertThat(second.exitCode()).as(second.output()).isZero();
+    String registryConfig = Path.of("target/release/docker/config.json").toString();
+    try (var cluster = RestartableKubernetesPeer.start(Path.of("target/release-install"));
+        KubernetesClient kube = cluster.adminClient()) {
+      String kubeconfig = cluster.kubeconfig().toString();
+      var install =
+          Manifests.helm(
+              "install",
+              "ecr-secret-operator",
+              published.get("CHART"),
+              "--version",
+              version,
+              "--plain-http",
+              "--registry-config",
+              registryConfig,
+              "--kubeconfig",
+              kubeconfig,
+              "--namespace",
+              "ecr-secret-operator",
+              "--create-namespace",
+              "--set",
+              "replicaCount=0");
+      assertThat(install.exitCode()).as(install.output()).isZero();
+      var deployment =
+          kube.apps()
+              .deployments()
+              .inNamespace("ecr-secret-operator")
+              .withName("ecr-secret-operator")
+              .get();
+      assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+          .isEqualTo(published.get("IMAGE"));
+      assertThat(kube.apiextensions().v1().customResourceDefinitions().list().getItems())
+          .extracting(c -> c.getMetadata().getName())
+          .contains(
+              "ecrpullsecrets.ecr-secret-operator.io",
+              "clusterecrpullsecrets.ecr-secret-operator.io");
+
+      var upgrade =
+          Manifests.helm(
+              "upgrade",
+              "ecr-secret-operator",
+              published.get("CHART"),
+              "--version",
+              next,
+              "--plain-http",
+              "--registry-config",
+              registryConfig,
+              "--kubeconfig",
+              kubeconfig,
+              "--namespace",
+              "ecr-secret-operator",
+              "--reuse-values");
+      assertThat(upgrade.exitCode()).as(upgrade.output()).isZero();
+      assertThat(
+              kube.apps()
+                  .deployments()
+                  .inNamespace("ecr-secret-operator")
+                  .withName("ecr-secret-operator")
+                  .get()
+                  .getMetadata()
+                  .getLabels())
+          .containsEntry("helm.sh/chart", "ecr-secret-operator-" + next);
+      assertThat(
+              kube.apiextensions()
+                  .v1()
+                  .customResourceDefinitions()
+                  .withName("ecrpullsecrets.ecr-secret-operator.io")
+                  .get()
+                  .getMetadata()
+                  .getAnnotations())
+          .as("the CRDs are the release's, kept when it goes")
+          .containsEntry("meta.helm.sh/release-name", "ecr-secret-operator")
+          .containsEntry("helm.sh/resource-policy", "keep");
+
+      String release = "app.kubernetes.io/instance=ecr-secret-operator";
+      assertThat(kube.serviceAccounts().inAnyNamespace().withLabel(release).list().getItems())
+          .as("what the uninstall must take away is found by its label")
+          .isNotEmpty();
+      assertThat(kube.rbac().clusterRoles().withLabel(release).list().getItems()).isNotEmpty();
+      assertThat(kube.rbac().roles().inAnyNamespace().withLabel(release).list().getItems())
+          .isNotEmpty();
+
+      var uninstall =
+          Manifests.helm(
+              "uninstall",
+              "ecr-secret-operator",
+              "--kubeconfig",
+              kubeconfig,
+              "--namespace",
+              "ecr-secret-operator",
+              "--wait");
+      assertThat(uninstall.exitCode()).as(uninstall.output()).isZero();
+      assertThat(kube.apps().deployments().inAnyNamespace().withLabel(release).list().getItems())
+          .isEmpty();
+      assertThat(kube.serviceAccounts().inAnyNamespace().withLabel(release).list().getItems())
+          .isEmpty();
+      assertThat(kube.rbac().clusterRoles().withLabel(release).list().getItems()).isEmpty();
+      assertThat(kube.rbac().roles().inAnyNamespace().withLabel(release).list().getItems())
+          .isEmpty();
+      assertThat(kube.apiextensions().v1().customResourceDefinitions().list().getItems())
+          .as("kept, with the resources and secrets they hold (docs/operations.md)")
+          .extracting(c -> c.getMetadata().getName())
+          .contains("ecrpullsecrets.ecr-secret-operator.io");
+    }
   }
 
   @Test
