@@ -1,5 +1,6 @@
 package io.ecrsecret.install;
 
+import static io.ecrsecret.install.Commands.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ecrsecret.sandbox.Sandbox;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SandboxExtension.class)
 class ExamplesIT {
 
-  record Run(int exitCode, String output) {}
-
   private static Path tool(String name) throws IOException, InterruptedException {
     Process setup =
         new ProcessBuilder("scripts/setup", "--print-path")
@@ -41,20 +39,6 @@ class ExamplesIT {
     Path tool = Path.of(dir, name);
     assertThat(tool).as("%s, which scripts/setup provides", name).isExecutable();
     return tool;
-  }
-
-  private static Run run(Map<String, String> env, Object... command)
-      throws IOException, InterruptedException {
-    var args = new ArrayList<String>();
-    for (Object c : command) {
-      args.add(c.toString());
-    }
-    var builder = new ProcessBuilder(args).redirectErrorStream(true);
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(300, TimeUnit.SECONDS)).as(String.join(" ", args)).isTrue();
-    return new Run(process.exitValue(), output);
   }
 
   @Test

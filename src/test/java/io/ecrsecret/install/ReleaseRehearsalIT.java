@@ -1,5 +1,6 @@
 package io.ecrsecret.install;
 
+import static io.ecrsecret.install.Commands.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,7 +11,6 @@ import io.ecrsecret.sandbox.SandboxExtension;
 import io.ecrsecret.testing.ProjectVersion;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +18,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,12 +39,10 @@ class ReleaseRehearsalIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  record Run(int exitCode, String output) {}
-
   private final String version = ProjectVersion.fromPom() + "-rehearsal.it";
   private Map<String, String> published;
   private Map<String, String> env;
-  private Run release;
+  private Commands.Run release;
 
   @BeforeAll
   void rehearse(Sandbox sandbox) throws Exception {
@@ -60,23 +57,10 @@ class ReleaseRehearsalIT {
     System.out.println("release rehearsal published:\n" + String.join("\n", published.values()));
   }
 
-  private static Run run(Map<String, String> env, String... command)
-      throws IOException, InterruptedException {
-    var builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(600, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new IllegalStateException(String.join(" ", command) + " timed out");
-    }
-    return new Run(process.exitValue(), output);
-  }
-
   /**
    * cosign against the sandbox's plain-HTTP registry, with the release's key, no transparency log.
    */
-  private Run cosign(String... args) throws IOException, InterruptedException {
+  private Commands.Run cosign(String... args) throws IOException, InterruptedException {
     var command = new ArrayList<>(List.of("cosign"));
     command.addAll(List.of(args));
     command.addAll(
@@ -86,7 +70,7 @@ class ReleaseRehearsalIT {
     }
     var cosignEnv = new HashMap<>(env);
     cosignEnv.put("DOCKER_CONFIG", "target/release/docker");
-    return run(cosignEnv, command.toArray(String[]::new));
+    return run(cosignEnv, command.toArray());
   }
 
   @Test
@@ -123,24 +107,15 @@ class ReleaseRehearsalIT {
     var second =
         run(env, "scripts/release", "--rehearse", "--version", next, "--out", secondOut.toString());
     assertThat(second.exitCode()).as(second.output()).isZero();
-    String registryConfig = Path.of("target/release/docker/config.json").toString();
     try (var cluster = RestartableKubernetesPeer.start(Path.of("target/release-install"));
         KubernetesClient kube = cluster.adminClient()) {
       String kubeconfig = cluster.kubeconfig().toString();
       var install =
-          Manifests.helm(
+          publishedChart(
               "install",
-              "ecr-secret-operator",
-              published.get("CHART"),
-              "--version",
               version,
-              "--plain-http",
-              "--registry-config",
-              registryConfig,
               "--kubeconfig",
               kubeconfig,
-              "--namespace",
-              "ecr-secret-operator",
               "--create-namespace",
               "--set",
               "replicaCount=0");
@@ -159,21 +134,7 @@ class ReleaseRehearsalIT {
               "ecrpullsecrets.ecr-secret-operator.io",
               "clusterecrpullsecrets.ecr-secret-operator.io");
 
-      var upgrade =
-          Manifests.helm(
-              "upgrade",
-              "ecr-secret-operator",
-              published.get("CHART"),
-              "--version",
-              next,
-              "--plain-http",
-              "--registry-config",
-              registryConfig,
-              "--kubeconfig",
-              kubeconfig,
-              "--namespace",
-              "ecr-secret-operator",
-              "--reuse-values");
+      var upgrade = publishedChart("upgrade", next, "--kubeconfig", kubeconfig, "--reuse-values");
       assertThat(upgrade.exitCode()).as(upgrade.output()).isZero();
       assertThat(
               kube.apps()
@@ -314,7 +275,7 @@ class ReleaseRehearsalIT {
         .at("/config/Entrypoint")
         .forEach(a -> command.add(a.asText().equals("java") ? "/opt/java/bin/java" : a.asText()));
     command.add("--version");
-    var started = run(Map.of(), command.toArray(String[]::new));
+    var started = run(Map.of(), command.toArray());
     assertThat(started.exitCode()).as(started.output()).isZero();
     assertThat(started.output()).contains("ecr-secret-operator " + ProjectVersion.fromPom());
   }
@@ -414,20 +375,32 @@ class ReleaseRehearsalIT {
 
   @Test
   void theChartFromOciDefaultsToThePublishedImageWithNoSetImage() throws Exception {
-    var rendered =
-        Manifests.helm(
-            "template",
-            "ecr-secret-operator",
-            published.get("CHART"),
-            "--version",
-            version,
-            "--plain-http",
-            "--registry-config",
-            "target/release/docker/config.json",
-            "--namespace",
-            "ecr-secret-operator");
+    var rendered = publishedChart("template", version);
     assertThat(rendered.exitCode()).as(rendered.output()).isZero();
     assertThat(rendered.output()).contains("image: \"" + published.get("IMAGE") + "\"");
     assertThat(rendered.output()).doesNotContain("registry.invalid");
+  }
+
+  /**
+   * {@code helm VERB} of the published chart at {@code chartVersion}, release ecr-secret-operator
+   * in namespace ecr-secret-operator, from the sandbox's plain-HTTP registry.
+   */
+  private Manifests.Helm publishedChart(String verb, String chartVersion, String... extra)
+      throws Exception {
+    var args =
+        new ArrayList<>(
+            List.of(
+                verb,
+                "ecr-secret-operator",
+                published.get("CHART"),
+                "--version",
+                chartVersion,
+                "--plain-http",
+                "--registry-config",
+                "target/release/docker/config.json",
+                "--namespace",
+                "ecr-secret-operator"));
+    args.addAll(List.of(extra));
+    return Manifests.helm(args.toArray(String[]::new));
   }
 }
