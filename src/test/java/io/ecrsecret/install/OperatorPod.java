@@ -29,13 +29,13 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 /**
  * The image we ship, run on the sandbox's node from deploy/operator/cluster-wide.yaml as shipped
  * (its security context and memory limit enforced by runc and the cgroup), changing only the
- * image's source and what points it at the sandbox: one replica on the host network (the API server
- * is on loopback), the in-cluster address of that API server, the AWS peer, and the operator's AWS
- * identity. {@link #close()} removes every resource it served, while it can still finalize them,
- * then the operator.
+ * image's source and what points it at the sandbox: one replica, the AWS peer (at the node's pod
+ * gateway), and the operator's AWS identity. It reaches the API server as in any cluster, through
+ * the {@code kubernetes} Service and its in-cluster configuration. {@link #close()} removes every
+ * resource it served, while it can still finalize them, then the operator.
  *
- * <p>The image is built offline by scripts/test (scripts/image: Jib on a base image made here from
- * this machine's JDK by jlink, for tests only; releases use the UBI base).
+ * <p>The image is built offline by scripts/test (scripts/image: the amd64 image a release pushes,
+ * built the same way).
  */
 public final class OperatorPod implements AutoCloseable {
 
@@ -126,25 +126,12 @@ public final class OperatorPod implements AutoCloseable {
     var cluster = sandbox.node();
     cluster.importImage(IMAGE);
     List<HasMetadata> items = Manifests.file(kube, "deploy/operator/cluster-wide.yaml");
-    // the host network (the only way to the loopback API server) is not `restricted`: the shipped
-    // namespace enforces that level; here it only warns (the pod is otherwise as shipped, and
-    // PodSecurityIT proves the shipped pod passes `restricted`)
-    items.stream()
-        .filter(i -> i.getKind().equals("Namespace"))
-        .forEach(
-            ns ->
-                ns.getMetadata()
-                    .getLabels()
-                    .put("pod-security.kubernetes.io/enforce", "privileged"));
     Deployment deployment = Manifests.deployment(items);
     var pod = deployment.getSpec().getTemplate().getSpec();
-    deployment.getSpec().setReplicas(1); // two on the host network would share its ports
-    pod.setHostNetwork(true);
+    deployment.getSpec().setReplicas(1); // the tests measure and signal one process
     var container = pod.getContainers().get(0);
     var env = new ArrayList<EnvVar>(container.getEnv());
-    env.add(env("KUBERNETES_SERVICE_HOST", "127.0.0.1"));
-    env.add(env("KUBERNETES_SERVICE_PORT", String.valueOf(cluster.apiServerPort())));
-    env.add(env("AWS_ENDPOINT_URL", sandbox.aws().endpoint().toString()));
+    env.add(env("AWS_ENDPOINT_URL", cluster.fromPods(sandbox.aws().endpoint()).toString()));
     env.add(env("AWS_EC2_METADATA_DISABLED", "true"));
     env.addAll(identity.env());
     container.setEnv(env);

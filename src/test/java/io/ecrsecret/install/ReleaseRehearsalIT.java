@@ -2,17 +2,24 @@ package io.ecrsecret.install;
 
 import static io.ecrsecret.install.Commands.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ecrsecret.sandbox.RestartableKubernetesPeer;
+import io.ecrsecret.operator.api.EcrPullSecret;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
+import io.ecrsecret.testing.Pods;
 import io.ecrsecret.testing.ProjectVersion;
+import io.ecrsecret.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -94,99 +101,228 @@ class ReleaseRehearsalIT {
   }
 
   /**
-   * As a user installs it: the published chart from {@code oci://} into a cluster of its own, with
-   * no value but the replicas (0: this cluster has no node), upgraded to a second published
-   * version, and uninstalled, which leaves the CRDs (as documented) and nothing else of the
+   * As a user installs it, on the sandbox's node: the published chart from {@code oci://} with only
+   * the values a user of that cluster sets ({@code SANDBOX_CHART_VALUES}: AWS region, identity and
+   * endpoint, and the pull secret of the registry the release lives in), the CRDs that are already
+   * there handed to the release as install.md says. The operator's pods become Ready under the
+   * chart's own security context and limits, reaching the API server through the {@code kubernetes}
+   * Service (no host network); an EcrPullSecret becomes Ready and a pod pulls the sandbox's ECR
+   * image through the secret it made. Then an upgrade to a second published version (CRDs upgraded,
+   * the secret kept), and an uninstall that leaves the CRDs (as documented) and nothing else of the
    * release.
    */
   @Test
-  void thePublishedChartInstallsUpgradesAndUninstallsLeavingOnlyTheCrds(Sandbox sandbox)
+  void thePublishedChartRunsOnTheNodeUpgradesAndUninstallsLeavingOnlyTheCrds(Sandbox sandbox)
       throws Exception {
     String next = ProjectVersion.fromPom() + "-rehearsal.it2";
     Path secondOut = Path.of("target/release-it2");
     var second =
         run(env, "scripts/release", "--rehearse", "--version", next, "--out", secondOut.toString());
     assertThat(second.exitCode()).as(second.output()).isZero();
-    try (var cluster = RestartableKubernetesPeer.start(Path.of("target/release-install"));
-        KubernetesClient kube = cluster.adminClient()) {
-      String kubeconfig = cluster.kubeconfig().toString();
+    String kubeconfig = sandbox.kubernetes().kubeconfig().toString();
+    String values = env.get("SANDBOX_CHART_VALUES");
+    assertThat(values).as("scripts/sandbox exports the chart values of its cluster").isNotNull();
+    try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
+      TestCluster.installCrds(kube, false);
+      // what a user of that cluster does first: the namespace, and the two Secrets the values
+      // name (docs in the values file)
+      kube.resource(
+              new NamespaceBuilder().withNewMetadata().withName(RELEASE).endMetadata().build())
+          .serverSideApply();
+      var aws = sandbox.aws().adminCredentials();
+      kube.resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName(Sandbox.CHART_AWS_KEYS)
+                  .withNamespace(RELEASE)
+                  .endMetadata()
+                  .withStringData(
+                      Map.of(
+                          "AWS_ACCESS_KEY_ID",
+                          aws.accessKeyId(),
+                          "AWS_SECRET_ACCESS_KEY",
+                          aws.secretAccessKey()))
+                  .build())
+          .serverSideApply();
+      String auth =
+          Base64.getEncoder()
+              .encodeToString(
+                  (env.get("SANDBOX_PUSH_USERNAME") + ":" + env.get("SANDBOX_PUSH_PASSWORD"))
+                      .getBytes(StandardCharsets.UTF_8));
+      kube.resource(
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName(Sandbox.CHART_RELEASE_PULL)
+                  .withNamespace(RELEASE)
+                  .endMetadata()
+                  .withType("kubernetes.io/dockerconfigjson")
+                  .withStringData(
+                      Map.of(
+                          ".dockerconfigjson",
+                          "{\"auths\":{\""
+                              + env.get("SANDBOX_PUSH_REGISTRY")
+                              + "\":{\"auth\":\""
+                              + auth
+                              + "\"}}}"))
+                  .build())
+          .serverSideApply();
+      // the CRDs are there already (other tests applied them): handed to the release, as
+      // install.md says
+      for (var crd : kube.apiextensions().v1().customResourceDefinitions().list().getItems()) {
+        if (crd.getMetadata().getName().endsWith(".ecr-secret-operator.io")) {
+          kube.apiextensions()
+              .v1()
+              .customResourceDefinitions()
+              .withName(crd.getMetadata().getName())
+              .edit(
+                  c -> {
+                    c.getMetadata().getLabels().put("app.kubernetes.io/managed-by", "Helm");
+                    c.getMetadata().getAnnotations().put("meta.helm.sh/release-name", RELEASE);
+                    c.getMetadata().getAnnotations().put("meta.helm.sh/release-namespace", RELEASE);
+                    return c;
+                  });
+        }
+      }
+
+      long started = System.nanoTime();
       var install =
           publishedChart(
               "install",
               version,
               "--kubeconfig",
               kubeconfig,
-              "--create-namespace",
-              "--set",
-              "replicaCount=0");
-      assertThat(install.exitCode()).as(install.output()).isZero();
-      var deployment =
-          kube.apps()
-              .deployments()
-              .inNamespace("ecr-secret-operator")
-              .withName("ecr-secret-operator")
-              .get();
-      assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-          .isEqualTo(published.get("IMAGE"));
-      assertThat(kube.apiextensions().v1().customResourceDefinitions().list().getItems())
-          .extracting(c -> c.getMetadata().getName())
-          .contains(
-              "ecrpullsecrets.ecr-secret-operator.io",
-              "clusterecrpullsecrets.ecr-secret-operator.io");
+              "-f",
+              values,
+              "--wait",
+              "--timeout",
+              "4m");
+      assertThat(install.exitCode()).as(install.output() + operatorPods(kube)).isZero();
+      System.out.printf(
+          "release rehearsal: helm install to pods Ready in %.1f s%n",
+          (System.nanoTime() - started) / 1e9);
+      var deployment = kube.apps().deployments().inNamespace(RELEASE).withName(FULLNAME).get();
+      var podSpec = deployment.getSpec().getTemplate().getSpec();
+      assertThat(podSpec.getContainers().get(0).getImage()).isEqualTo(published.get("IMAGE"));
+      assertThat(podSpec.getHostNetwork()).as("no host network").isNotEqualTo(Boolean.TRUE);
+      assertThat(deployment.getStatus().getReadyReplicas())
+          .isEqualTo(deployment.getSpec().getReplicas());
 
-      var upgrade = publishedChart("upgrade", next, "--kubeconfig", kubeconfig, "--reuse-values");
-      assertThat(upgrade.exitCode()).as(upgrade.output()).isZero();
+      String app = "rehearsal-app";
+      kube.resource(new NamespaceBuilder().withNewMetadata().withName(app).endMetadata().build())
+          .serverSideApply();
+      var resource = new EcrPullSecret();
+      resource.getMetadata().setName("ecr");
+      resource.getMetadata().setNamespace(app);
+      var spec = new EcrPullSecret.Spec();
+      spec.setRegistries(List.of(sandbox.registry().ecrHost()));
+      resource.setSpec(spec);
+      kube.resource(resource).create();
+      await("the EcrPullSecret Ready").atMost(Duration.ofSeconds(90)).until(() -> ready(kube, app));
+      kube.resource(Pods.of(app, "pulls", sandbox.image())).create();
+      Pods.await(kube, app, "pulls", Pods::running, Duration.ofSeconds(90));
+      var secretBefore = kube.secrets().inNamespace(app).withName("ecr-pull-secret").get();
+
+      var upgrade =
+          publishedChart(
+              "upgrade",
+              next,
+              "--kubeconfig",
+              kubeconfig,
+              "--reuse-values",
+              "--wait",
+              "--timeout",
+              "4m");
+      assertThat(upgrade.exitCode()).as(upgrade.output() + operatorPods(kube)).isZero();
       assertThat(
               kube.apps()
                   .deployments()
-                  .inNamespace("ecr-secret-operator")
-                  .withName("ecr-secret-operator")
+                  .inNamespace(RELEASE)
+                  .withName(FULLNAME)
                   .get()
                   .getMetadata()
                   .getLabels())
           .containsEntry("helm.sh/chart", "ecr-secret-operator-" + next);
-      assertThat(
-              kube.apiextensions()
-                  .v1()
-                  .customResourceDefinitions()
-                  .withName("ecrpullsecrets.ecr-secret-operator.io")
-                  .get()
-                  .getMetadata()
-                  .getAnnotations())
+      var crd =
+          kube.apiextensions()
+              .v1()
+              .customResourceDefinitions()
+              .withName("ecrpullsecrets.ecr-secret-operator.io")
+              .get();
+      assertThat(crd.getMetadata().getLabels())
+          .as("the CRDs were upgraded with the chart")
+          .containsEntry("helm.sh/chart", "ecr-secret-operator-" + next);
+      assertThat(crd.getMetadata().getAnnotations())
           .as("the CRDs are the release's, kept when it goes")
-          .containsEntry("meta.helm.sh/release-name", "ecr-secret-operator")
+          .containsEntry("meta.helm.sh/release-name", RELEASE)
           .containsEntry("helm.sh/resource-policy", "keep");
+      await("the EcrPullSecret Ready after the upgrade")
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> ready(kube, app));
+      var secretAfter = kube.secrets().inNamespace(app).withName("ecr-pull-secret").get();
+      assertThat(secretAfter.getMetadata().getUid())
+          .as("the secret was kept through the upgrade, never deleted")
+          .isEqualTo(secretBefore.getMetadata().getUid());
+      System.out.println(
+          "release rehearsal: the secret "
+              + (secretAfter
+                      .getMetadata()
+                      .getResourceVersion()
+                      .equals(secretBefore.getMetadata().getResourceVersion())
+                  ? "was not rewritten"
+                  : "was rewritten")
+              + " by the upgraded operator");
 
-      String release = "app.kubernetes.io/instance=ecr-secret-operator";
+      kube.resources(EcrPullSecret.class).inNamespace(app).withName("ecr").delete();
+      await("the EcrPullSecret finalized")
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  kube.resources(EcrPullSecret.class).inNamespace(app).list().getItems().isEmpty());
+      kube.namespaces().withName(app).delete();
+
+      String release = "app.kubernetes.io/instance=" + RELEASE;
       assertThat(kube.serviceAccounts().inAnyNamespace().withLabel(release).list().getItems())
           .as("what the uninstall must take away is found by its label")
           .isNotEmpty();
       assertThat(kube.rbac().clusterRoles().withLabel(release).list().getItems()).isNotEmpty();
-      assertThat(kube.rbac().roles().inAnyNamespace().withLabel(release).list().getItems())
-          .isNotEmpty();
-
       var uninstall =
           Manifests.helm(
-              "uninstall",
-              "ecr-secret-operator",
-              "--kubeconfig",
-              kubeconfig,
-              "--namespace",
-              "ecr-secret-operator",
-              "--wait");
+              "uninstall", RELEASE, "--kubeconfig", kubeconfig, "--namespace", RELEASE, "--wait");
       assertThat(uninstall.exitCode()).as(uninstall.output()).isZero();
       assertThat(kube.apps().deployments().inAnyNamespace().withLabel(release).list().getItems())
           .isEmpty();
       assertThat(kube.serviceAccounts().inAnyNamespace().withLabel(release).list().getItems())
           .isEmpty();
       assertThat(kube.rbac().clusterRoles().withLabel(release).list().getItems()).isEmpty();
+      assertThat(kube.rbac().clusterRoleBindings().withLabel(release).list().getItems()).isEmpty();
       assertThat(kube.rbac().roles().inAnyNamespace().withLabel(release).list().getItems())
           .isEmpty();
+      assertThat(kube.services().inAnyNamespace().withLabel(release).list().getItems()).isEmpty();
+      await("the operator's pods gone")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> kube.pods().inNamespace(RELEASE).list().getItems().isEmpty());
       assertThat(kube.apiextensions().v1().customResourceDefinitions().list().getItems())
           .as("kept, with the resources and secrets they hold (docs/operations.md)")
           .extracting(c -> c.getMetadata().getName())
           .contains("ecrpullsecrets.ecr-secret-operator.io");
+      kube.namespaces().withName(RELEASE).delete();
     }
+  }
+
+  private static final String RELEASE = "rehearsal";
+  private static final String FULLNAME = "rehearsal-ecr-secret-operator";
+
+  private static boolean ready(KubernetesClient kube, String ns) {
+    var eps = kube.resources(EcrPullSecret.class).inNamespace(ns).withName("ecr").get();
+    return eps != null
+        && eps.getStatus() != null
+        && eps.getStatus().getConditions() != null
+        && eps.getStatus().getConditions().stream()
+            .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+  }
+
+  private static String operatorPods(KubernetesClient kube) {
+    return "\noperator pods: " + kube.pods().inNamespace(RELEASE).list().getItems();
   }
 
   @Test
@@ -382,8 +518,8 @@ class ReleaseRehearsalIT {
   }
 
   /**
-   * {@code helm VERB} of the published chart at {@code chartVersion}, release ecr-secret-operator
-   * in namespace ecr-secret-operator, from the sandbox's plain-HTTP registry.
+   * {@code helm VERB} of the published chart at {@code chartVersion}, release {@value #RELEASE} in
+   * the namespace of that name, from the sandbox's plain-HTTP registry.
    */
   private Manifests.Helm publishedChart(String verb, String chartVersion, String... extra)
       throws Exception {
@@ -391,7 +527,7 @@ class ReleaseRehearsalIT {
         new ArrayList<>(
             List.of(
                 verb,
-                "ecr-secret-operator",
+                RELEASE,
                 published.get("CHART"),
                 "--version",
                 chartVersion,
@@ -399,7 +535,7 @@ class ReleaseRehearsalIT {
                 "--registry-config",
                 "target/release/docker/config.json",
                 "--namespace",
-                "ecr-secret-operator"));
+                RELEASE));
     args.addAll(List.of(extra));
     return Manifests.helm(args.toArray(String[]::new));
   }

@@ -22,14 +22,36 @@ import java.util.Map;
  * registry by containerd's hosts.toml before anything names one.
  *
  * <p>Needs root, Debian's containerd, runc and containernetworking-plugins, and the node binaries
- * ({@code scripts/k8s-binaries --node}; scripts/setup provides them all). Pods get a veth pair
- * whose both ends lie in the pod's own network namespace (sandbox/cni/sandbox-veth): no pod packet
- * can leave it. {@link #close()} stops everything and leaves no process, mount, cgroup, pod network
- * or changed sysctl behind.
+ * ({@code scripts/k8s-binaries --node}; scripts/setup provides them all).
+ *
+ * <p>The pod network lives in a network namespace the cluster makes itself, the hub: a bridge
+ * ({@value #POD_GATEWAY} of {@value #POD_RANGE}) that every pod joins (sandbox/cni/sandbox-bridge
+ * runs the standard bridge plugin there), kube-proxy and its rules for Services, the kubelet (so
+ * that its probes reach pods), and the pod gateway (sandbox/pod_gateway.py), which relays {@value
+ * #POD_GATEWAY}:PORT to 127.0.0.1:PORT of the namespace the cluster was started in, for the API
+ * server (the {@code kubernetes} Service's endpoint), the AWS emulator and the registry, and the
+ * kubelet's port back from there (for {@code kubectl logs}). containerd stays in the starting
+ * namespace, where the registry is. The hub has no physical interface and no route out, and pods
+ * have routes only to the pod and Service ranges: a packet to anywhere else fails at once (network
+ * unreachable). Nothing of it shows in the starting namespace. {@link #close()} stops everything
+ * and leaves no process, mount, cgroup, network namespace or changed sysctl behind.
  */
 public final class NodeCluster implements KubernetesCluster {
 
-  public static final String NODE = "sandbox-node";
+  /**
+   * The node's name, an address on the starting namespace's loopback: the kubelet takes it as its
+   * address (it refuses a loopback {@code --node-ip}) and the API server reaches it there for
+   * {@code kubectl logs} and {@code exec}, without any lookup.
+   */
+  public static final String NODE = "127.0.0.1";
+
+  /** The bridge's address in the hub: pods' gateway to the Service range and the peers. */
+  public static final String POD_GATEWAY = "10.88.0.1";
+
+  /** Pods' addresses. */
+  public static final String POD_RANGE = "10.88.0.0/16";
+
+  private static final String BRIDGE = "sandbox0";
 
   /** What the kubelet changes and {@link #close()} restores. */
   private static final List<String> SYSCTLS =
@@ -58,6 +80,7 @@ public final class NodeCluster implements KubernetesCluster {
     this.createdPodLogs = createdPodLogs;
     this.containerdSocket = state.resolve("containerd/containerd.sock");
     this.cgroupRoot = "/ecr-sandbox-" + kube.port();
+    this.hub = "ecr-sandbox-" + kube.port();
     this.podNetworksAtStart = podNetworks();
   }
 
@@ -131,7 +154,8 @@ public final class NodeCluster implements KubernetesCluster {
    *
    * @param registry the sandbox's registry: its ECR host name is mapped to its loopback address
    */
-  public static NodeCluster start(Path projectRoot, Path state, RegistryPeer registry) {
+  public static NodeCluster start(
+      Path projectRoot, Path state, RegistryPeer registry, java.net.URI awsEndpoint) {
     try {
       // what an earlier run left (its logs are kept until now, for a look after a failure), and
       // what a killed one left running
@@ -144,12 +168,18 @@ public final class NodeCluster implements KubernetesCluster {
       deleteTree(state);
       Files.createDirectories(state);
       boolean podLogsExisted = Files.exists(Path.of("/var/log/pods"));
-      var kube = RestartableKubernetesPeer.start(state.resolve("kube"), true);
+      var kube = RestartableKubernetesPeer.startForNode(state.resolve("kube"), POD_GATEWAY);
       var cluster = new NodeCluster(state, kube, !podLogsExisted);
       Files.writeString(state.resolve("cgroup-root"), cluster.cgroupRoot);
       try {
         cluster.saveSysctls();
         cluster.startControlPlane();
+        cluster.startPodNetwork(
+            projectRoot,
+            List.of(
+                kube.port(),
+                awsEndpoint.getPort(),
+                java.net.URI.create("http://" + registry.address()).getPort()));
         cluster.startContainerd(projectRoot, registry);
         cluster.startKubelet();
         cluster.awaitNodeReady(Duration.ofSeconds(90));
@@ -188,9 +218,139 @@ public final class NodeCluster implements KubernetesCluster {
     return kube.apiServerKey();
   }
 
-  /** The API server's port on 127.0.0.1, for a hostNetwork pod's in-cluster configuration. */
+  /** The API server's port on 127.0.0.1. */
   public int apiServerPort() {
     return kube.port();
+  }
+
+  /**
+   * Where a pod reaches a peer that listens on {@code uri} (on 127.0.0.1 of the starting
+   * namespace): the same port on the pod gateway.
+   */
+  public java.net.URI fromPods(java.net.URI uri) {
+    if (!"127.0.0.1".equals(uri.getHost()) || !podGatewayPorts.contains(uri.getPort())) {
+      throw new IllegalArgumentException("pods do not reach " + uri);
+    }
+    return java.net.URI.create(uri.toString().replace("//127.0.0.1:", "//" + POD_GATEWAY + ":"));
+  }
+
+  /** kubectl of the cluster's version. */
+  public Path kubectl() {
+    return binary("kubectl");
+  }
+
+  /** The hub's name ({@code ip netns}); its path is {@code /run/netns/NAME}. */
+  public String hubNetwork() {
+    return hub;
+  }
+
+  private final String hub;
+  private final List<Integer> podGatewayPorts = new ArrayList<>();
+
+  /**
+   * The hub network namespace with its bridge, the pod gateway relaying {@code ports}, and
+   * kube-proxy.
+   */
+  private void startPodNetwork(Path projectRoot, List<Integer> ports) throws IOException {
+    Files.writeString(state.resolve("hub-netns"), hub);
+    ip("netns", "add", hub);
+    ip("-n", hub, "link", "set", "lo", "up");
+    ip("-n", hub, "link", "add", BRIDGE, "type", "bridge");
+    ip("-n", hub, "addr", "add", POD_GATEWAY + "/16", "dev", BRIDGE);
+    ip("-n", hub, "link", "set", BRIDGE, "up");
+    // a pod's packet to a Service whose endpoint is another pod is routed back out of the bridge
+    ip("netns", "exec", hub, "sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward");
+    podGatewayPorts.addAll(ports);
+    kubeletPort = LocalProcess.freePort();
+    var command = new ArrayList<String>();
+    command.addAll(
+        List.of(
+            "python3",
+            projectRoot.resolve("sandbox/pod_gateway.py").toAbsolutePath().toString(),
+            hubPath().toString(),
+            POD_GATEWAY));
+    ports.forEach(p -> command.add(String.valueOf(p)));
+    command.addAll(List.of("--to-hub", String.valueOf(kubeletPort)));
+    var gateway =
+        LocalProcess.start("pod-gateway", command, Map.of(), state.resolve("pod-gateway.log"));
+    processes.add(gateway);
+    gateway.awaitReady(
+        () -> gateway.logTail().lines().anyMatch("ready"::equals), Duration.ofSeconds(20));
+
+    // masqueradeAll: a Service's reply from a pod on the same bridge comes back through the hub
+    // (no br_netfilter, a module of the whole machine)
+    Path dir = Files.createDirectories(state.resolve("kube-proxy"));
+    Files.writeString(
+        hubKubeconfig(),
+        kube.kubeconfigYaml()
+            .replace(
+                "https://127.0.0.1:" + kube.port(), "https://" + POD_GATEWAY + ":" + kube.port()));
+    Files.writeString(
+        dir.resolve("config.yaml"),
+        """
+        apiVersion: kubeproxy.config.k8s.io/v1alpha1
+        kind: KubeProxyConfiguration
+        clientConnection: {kubeconfig: "%1$s"}
+        hostnameOverride: "%2$s"
+        bindAddress: %3$s
+        clusterCIDR: %4$s
+        nodePortAddresses: ["%3$s/32"]
+        mode: iptables
+        iptables: {masqueradeAll: true, localhostNodePorts: false, syncPeriod: 30s, minSyncPeriod: 0s}
+        conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
+        """
+            .formatted(hubKubeconfig(), NODE, POD_GATEWAY, POD_RANGE));
+    processes.add(
+        LocalProcess.start(
+            "kube-proxy",
+            List.of(
+                "nsenter",
+                "--net=" + hubPath(),
+                binary("kube-proxy").toString(),
+                "--config=" + dir.resolve("config.yaml")),
+            Map.of(), // iptables from scripts/setup's tools, first on PATH
+            state.resolve("kube-proxy.log")));
+  }
+
+  /** The kubeconfig of the hub's processes (kubelet, kube-proxy): the API server at the gateway. */
+  private Path hubKubeconfig() {
+    return state.resolve("hub-kubeconfig");
+  }
+
+  /** The kubelet listens in the hub; the gateway relays this port of loopback there. */
+  private int kubeletPort;
+
+  private Path hubPath() {
+    return POD_NETWORKS.resolve(hub);
+  }
+
+  private static void ip(String... args) {
+    var command = new ArrayList<String>();
+    command.add("ip");
+    command.addAll(List.of(args));
+    try {
+      var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes());
+      if (process.waitFor() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Removes a hub network namespace (and with it the bridge and every pod's veth end in it). */
+  private static void removeHub(String name) {
+    if (Files.exists(POD_NETWORKS.resolve(name))) {
+      try {
+        ip("netns", "del", name);
+      } catch (RuntimeException e) {
+        System.err.println("node cluster: cannot remove network namespace " + name + ": " + e);
+      }
+    }
   }
 
   /** Loads an image tarball (docker or OCI archive) into the node's containerd, under its name. */
@@ -286,21 +446,31 @@ public final class NodeCluster implements KubernetesCluster {
     Path dir = Files.createDirectories(state.resolve("containerd"));
     Path cniBin = Files.createDirectories(state.resolve("cni/bin"));
     Path cniConf = Files.createDirectories(state.resolve("cni/net.d"));
-    for (String plugin : List.of("host-local", "loopback")) {
+    for (String plugin : List.of("host-local", "loopback", "bridge")) {
       Files.createSymbolicLink(cniBin.resolve(plugin), Path.of("/usr/lib/cni", plugin));
     }
     Files.createSymbolicLink(
-        cniBin.resolve("sandbox-veth"),
-        projectRoot.resolve("sandbox/cni/sandbox-veth").toAbsolutePath());
+        cniBin.resolve("sandbox-bridge"),
+        projectRoot.resolve("sandbox/cni/sandbox-bridge").toAbsolutePath());
+    // no default route: pods reach the pod range and, through the gateway, the Service range
     Files.writeString(
         cniConf.resolve("10-sandbox.conflist"),
         """
         {"cniVersion": "1.0.0", "name": "sandbox", "plugins": [
-          {"type": "sandbox-veth",
-           "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.88.0.0/16"}]],
-                    "dataDir": "%s"}}]}
+          {"type": "sandbox-bridge", "hub": "%1$s", "bridge": "%2$s",
+           "isGateway": true, "isDefaultGateway": false, "ipMasq": false, "hairpinMode": true,
+           "ipam": {"type": "host-local",
+                    "ranges": [[{"subnet": "%3$s", "gateway": "%4$s"}]],
+                    "routes": [{"dst": "%5$s"}],
+                    "dataDir": "%6$s"}}]}
         """
-            .formatted(state.resolve("cni/ipam")));
+            .formatted(
+                hubPath(),
+                BRIDGE,
+                POD_RANGE,
+                POD_GATEWAY,
+                RestartableKubernetesPeer.SERVICE_RANGE,
+                state.resolve("cni/ipam")));
     // every registry host a pod here may name resolves to the loopback registry, never to the
     // network: the ECR host, the shipped manifests' placeholder, the tests' chart image and Docker
     // Hub (an image named without a host); with `server` alone containerd 1.6 ignores the file and
@@ -318,6 +488,18 @@ public final class NodeCluster implements KubernetesCluster {
           """
               .formatted(registry.address()));
     }
+    // where a rehearsal release is published (scripts/release --rehearse): plain HTTP, as named
+    Path published =
+        Files.createDirectories(state.resolve("certs.d").resolve(registry.pushAddress()));
+    Files.writeString(
+        published.resolve("hosts.toml"),
+        """
+        server = "http://%1$s"
+
+        [host."http://%1$s"]
+          capabilities = ["pull", "resolve"]
+        """
+            .formatted(registry.pushAddress()));
     Files.writeString(
         dir.resolve("config.toml"),
         """
@@ -383,14 +565,14 @@ public final class NodeCluster implements KubernetesCluster {
   private void startKubelet() throws IOException {
     makeCgroupRoot();
     Path dir = Files.createDirectories(state.resolve("kubelet"));
-    int port = LocalProcess.freePort();
+    int port = kubeletPort;
     int healthz = LocalProcess.freePort();
     Files.writeString(
         dir.resolve("config.yaml"),
         """
         apiVersion: kubelet.config.k8s.io/v1beta1
         kind: KubeletConfiguration
-        address: 127.0.0.1
+        address: %6$s
         port: %1$d
         readOnlyPort: 0
         healthzBindAddress: 127.0.0.1
@@ -415,18 +597,27 @@ public final class NodeCluster implements KubernetesCluster {
         syncFrequency: 5s
         fileCheckFrequency: 5s
         """
-            .formatted(port, healthz, containerdSocket, kube.apiServerCertificate(), cgroupRoot));
+            .formatted(
+                port,
+                healthz,
+                containerdSocket,
+                kube.clientCertificate(),
+                cgroupRoot,
+                POD_GATEWAY));
     processes.add(
         LocalProcess.start(
             "kubelet",
             List.of(
+                // in the hub: its probes reach pods there, and it reaches the API server through
+                // the gateway, as kube-proxy does
+                "nsenter",
+                "--net=" + hubPath(),
                 binary("kubelet").toString(),
                 "--config=" + dir.resolve("config.yaml"),
-                "--kubeconfig=" + kube.kubeconfig(),
+                "--kubeconfig=" + hubKubeconfig(),
                 "--root-dir=" + dir.resolve("root"),
                 "--cert-dir=" + dir.resolve("pki"),
-                "--hostname-override=" + NODE,
-                "--node-ip=127.0.0.1"),
+                "--hostname-override=" + NODE),
             Map.of(),
             state.resolve("kubelet.log")));
   }
@@ -523,6 +714,10 @@ public final class NodeCluster implements KubernetesCluster {
     if (cgroupRoot != null) {
       removeCgroups(cgroupRoot);
     }
+    Path hub = state.resolve("hub-netns");
+    if (Files.exists(hub)) {
+      removeHub(Files.readString(hub).trim());
+    }
   }
 
   @Override
@@ -560,6 +755,7 @@ public final class NodeCluster implements KubernetesCluster {
     unmountUnder(state);
     removeCgroups();
     removeDeadPodNetworks(podNetworksAtStart, java.util.Optional.empty());
+    removeHub(hub);
     savedSysctls.forEach(
         (s, value) -> {
           try {

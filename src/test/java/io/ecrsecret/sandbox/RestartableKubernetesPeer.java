@@ -9,6 +9,7 @@ import io.fabric8.kubeapitest.process.ProcessReadinessChecker;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -17,6 +18,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.bouncycastle.asn1.x509.GeneralName;
 
 /**
  * A second, private Kubernetes cluster whose kube-apiserver can be killed and started again on the
@@ -31,7 +34,8 @@ public final class RestartableKubernetesPeer implements AutoCloseable {
 
   private final KubeAPIServerConfig config = KubernetesPeer.config();
   private final BinaryManager binaries = new BinaryManager(config);
-  private final CertManager certificates = new CertManager(config.getKubeAPITestDir());
+  private final CertManager certificates;
+  private final String certificatesDirectory;
   private final EtcdProcess etcd =
       new EtcdProcess(
           binaries,
@@ -47,12 +51,28 @@ public final class RestartableKubernetesPeer implements AutoCloseable {
 
   private final boolean serviceAccountAdmission;
 
-  private RestartableKubernetesPeer(Path stateDir, int port, boolean serviceAccountAdmission) {
+  /** For a cluster with a pod network: the address pods reach the API server at, else null. */
+  private final String podGateway;
+
+  private RestartableKubernetesPeer(
+      Path stateDir, int port, boolean serviceAccountAdmission, String podGateway) {
     this.stateDir = stateDir;
     this.port = port;
     this.serviceAccountAdmission = serviceAccountAdmission;
+    this.podGateway = podGateway;
     this.kubeconfig = stateDir.resolve("kubeconfig");
+    // a cluster with a pod network has certificates of its own: its API server's names include
+    // the addresses pods use; the others share kube-api-test's
+    this.certificatesDirectory =
+        podGateway == null ? config.getKubeAPITestDir() : stateDir.resolve("pki").toString();
+    this.certificates = new CertManager(certificatesDirectory);
   }
+
+  /** The ClusterIP of the {@code kubernetes} Service: the first address of the Service range. */
+  public static final String KUBERNETES_SERVICE_IP = "10.0.0.1";
+
+  /** Services' ClusterIPs come from this range. */
+  public static final String SERVICE_RANGE = "10.0.0.0/24";
 
   /** Starts etcd and the API server, and waits until the API server is ready. */
   public static RestartableKubernetesPeer start(Path stateDir) {
@@ -65,11 +85,44 @@ public final class RestartableKubernetesPeer implements AutoCloseable {
    * get their service account's token mounted).
    */
   public static RestartableKubernetesPeer start(Path stateDir, boolean serviceAccountAdmission) {
+    return start(stateDir, serviceAccountAdmission, null);
+  }
+
+  /**
+   * The API server of a cluster with a node whose pods reach it through the {@code kubernetes}
+   * Service: it advertises {@code podGateway} (where the node's pod gateway relays to its loopback
+   * port), its certificate names that address and the Service's ClusterIP, and it authenticates to
+   * the kubelet (logs, exec) with the administrator's client certificate.
+   */
+  public static RestartableKubernetesPeer startForNode(Path stateDir, String podGateway) {
+    return start(stateDir, true, podGateway);
+  }
+
+  private static RestartableKubernetesPeer start(
+      Path stateDir, boolean serviceAccountAdmission, String podGateway) {
     try {
       Files.createDirectories(stateDir);
-      var peer = new RestartableKubernetesPeer(stateDir, freePort(), serviceAccountAdmission);
+      var peer =
+          new RestartableKubernetesPeer(stateDir, freePort(), serviceAccountAdmission, podGateway);
       peer.binaries.initAndDownloadIfRequired();
+      Files.createDirectories(Path.of(peer.certificatesDirectory));
       peer.certificates.createCertificatesIfNeeded();
+      if (podGateway != null) {
+        CertManager.generateKeyAndCertificate(
+            "CN=example.org",
+            new File(peer.certificates.getAPIServerKeyPath()),
+            new File(peer.certificates.getAPIServerCertPath()),
+            Stream.concat(
+                    Stream.of("127.0.0.1", KUBERNETES_SERVICE_IP, podGateway)
+                        .map(ip -> new GeneralName(GeneralName.iPAddress, ip)),
+                    Stream.of(
+                            "kubernetes",
+                            "kubernetes.default",
+                            "kubernetes.default.svc",
+                            "kubernetes.default.svc.cluster.local")
+                        .map(dns -> new GeneralName(GeneralName.dNSName, dns)))
+                .toArray(GeneralName[]::new));
+      }
       peer.etcdPort = peer.etcd.startEtcd();
       Files.writeString(
           peer.kubeconfig,
@@ -92,7 +145,7 @@ public final class RestartableKubernetesPeer implements AutoCloseable {
     command.addAll(
         List.of(
             "--cert-dir",
-            config.getKubeAPITestDir(),
+            certificatesDirectory,
             "--secure-port",
             String.valueOf(port),
             "--etcd-servers",
@@ -110,8 +163,18 @@ public final class RestartableKubernetesPeer implements AutoCloseable {
             "--client-ca-file",
             certificates.getClientCertPath(),
             "--service-cluster-ip-range",
-            "10.0.0.0/24",
+            SERVICE_RANGE,
             "--allow-privileged"));
+    if (podGateway != null) {
+      command.addAll(
+          List.of(
+              "--advertise-address",
+              podGateway,
+              "--kubelet-client-certificate",
+              certificates.getClientCertPath(),
+              "--kubelet-client-key",
+              certificates.getClientKeyPath()));
+    }
     starts++;
     try {
       apiServer =
@@ -149,6 +212,15 @@ public final class RestartableKubernetesPeer implements AutoCloseable {
   /** The API server's certificate (self-signed: also the CA that clients trust) and key. */
   public Path apiServerCertificate() {
     return Path.of(certificates.getAPIServerCertPath());
+  }
+
+  /** The administrator's client certificate: self-signed, also the CA that servers trust. */
+  public Path clientCertificate() {
+    return Path.of(certificates.getClientCertPath());
+  }
+
+  public Path clientKey() {
+    return Path.of(certificates.getClientKeyPath());
   }
 
   public Path apiServerKey() {

@@ -23,6 +23,7 @@ public final class Sandbox implements AutoCloseable {
   private final AwsPeer aws;
   private final RegistryPeer registry;
   private final String image;
+  private Path chartValues;
 
   private Sandbox(KubernetesCluster kubernetes, AwsPeer aws, RegistryPeer registry, String image) {
     this.kubernetes = kubernetes;
@@ -59,10 +60,13 @@ public final class Sandbox implements AutoCloseable {
         String image = registry.pushBusybox();
         sandbox =
             new Sandbox(
-                NodeCluster.start(projectRoot, stateDir.resolve("node"), registry),
+                NodeCluster.start(projectRoot, stateDir.resolve("node"), registry, aws.endpoint()),
                 aws,
                 registry,
                 image);
+      }
+      if (node) {
+        sandbox.chartValues = sandbox.writeChartValues(stateDir.resolve("chart-values.yaml"));
       }
       sandbox.recordProcesses(stateDir);
       return sandbox;
@@ -80,6 +84,45 @@ public final class Sandbox implements AutoCloseable {
           ? cause
           : e;
     }
+  }
+
+  /** The Secret of the AWS emulator's keys that {@code SANDBOX_CHART_VALUES} names. */
+  public static final String CHART_AWS_KEYS = "sandbox-aws-keys";
+
+  /** The pull secret for the registry a rehearsal release is published to, named there too. */
+  public static final String CHART_RELEASE_PULL = "sandbox-release-pull";
+
+  /**
+   * {@code SANDBOX_CHART_VALUES}: what a user of the node's cluster sets to install the chart
+   * there, and nothing else: the AWS region, identity and endpoint (at the pod gateway), and the
+   * pull secret of the registry the release was published to.
+   */
+  private Path writeChartValues(Path file) throws IOException {
+    Files.writeString(
+        file,
+        """
+        # What a user of the sandbox's cluster sets to install the operator's chart there
+        # (helm install ... -f $SANDBOX_CHART_VALUES): its AWS region, identity and endpoint, and
+        # the pull secret of the registry a release was published to (scripts/release --rehearse).
+        # Make the two Secrets first, in the release's namespace NS:
+        #   kubectl -n NS create secret generic %1$s \\
+        #     --from-literal=AWS_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" \\
+        #     --from-literal=AWS_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY"
+        #   kubectl -n NS create secret docker-registry %2$s --docker-server="$SANDBOX_PUSH_REGISTRY" \\
+        #     --docker-username="$SANDBOX_PUSH_USERNAME" --docker-password="$SANDBOX_PUSH_PASSWORD"
+        aws:
+          region: %3$s
+          endpoint: %4$s
+          credentialsSecret: %1$s
+        imagePullSecrets:
+          - name: %2$s
+        """
+            .formatted(
+                CHART_AWS_KEYS,
+                CHART_RELEASE_PULL,
+                AwsPeer.REGION,
+                node().fromPods(aws.endpoint())));
+    return file;
   }
 
   /** A node unless {@code ECR_SANDBOX_NODE=0} says otherwise. */
@@ -138,6 +181,9 @@ public final class Sandbox implements AutoCloseable {
     env.put("SANDBOX_PUSH_PASSWORD", registry.pushPassword());
     if (image != null) {
       env.put("SANDBOX_IMAGE", image);
+    }
+    if (chartValues != null) {
+      env.put("SANDBOX_CHART_VALUES", chartValues.toString());
     }
     return env;
   }
