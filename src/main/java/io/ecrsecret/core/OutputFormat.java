@@ -24,6 +24,25 @@ public enum OutputFormat {
     return label;
   }
 
+  /** The type of the secret in this format. */
+  public String secretType() {
+    return this == DOCKERCONFIGJSON ? "kubernetes.io/dockerconfigjson" : "Opaque";
+  }
+
+  /** The labels a secret in this format carries for its reader (Argo CD finds its own by them). */
+  public java.util.Map<String, String> labels() {
+    return switch (this) {
+      case ARGOCD_HELM ->
+          java.util.Map.of(
+              ArgoCdHelmRepository.SECRET_TYPE_LABEL, ArgoCdHelmRepository.SECRET_TYPE_VALUE);
+      case ARGOCD_HELM_CREDS ->
+          java.util.Map.of(
+              ArgoCdHelmRepository.SECRET_TYPE_LABEL,
+              ArgoCdHelmRepository.CREDENTIAL_TEMPLATE_VALUE);
+      case DOCKERCONFIGJSON -> java.util.Map.of();
+    };
+  }
+
   /** Whether the secret is for Argo CD (one repository or URL prefix). */
   public boolean isArgoCd() {
     return this != DOCKERCONFIGJSON;

@@ -84,8 +84,7 @@ public record RefreshPolicy(
    */
   public Instant nextRefresh(Instant now, Optional<Instant> expiresAt, DoubleSupplier random) {
     Instant expiry = expiresAt.orElse(now.plus(assumedValidity));
-    long jitterMillis = (long) (margin.toMillis() * jitter * random.getAsDouble());
-    Instant planned = expiry.minus(margin).plusMillis(jitterMillis);
+    Instant planned = dueAt(expiry, random);
     Instant earliest = now.plus(minimumInterval);
     if (!planned.isBefore(earliest)) {
       return planned;
@@ -98,6 +97,16 @@ public record RefreshPolicy(
     // relied on expired, at most once a second
     Duration half = life.dividedBy(2);
     return now.plus(half.compareTo(SHORTEST_WAIT) < 0 ? SHORTEST_WAIT : half);
+  }
+
+  /**
+   * When a token that expires at {@code expiresAt} is due for its refresh: the margin before its
+   * expiry, moved by the share of the jitter {@code random} picks (the same pick gives the same
+   * instant, so a restart finds the refresh where the last process planned it).
+   */
+  public Instant dueAt(Instant expiresAt, DoubleSupplier random) {
+    long jitterMillis = (long) (margin.toMillis() * jitter * random.getAsDouble());
+    return expiresAt.minus(margin).plusMillis(jitterMillis);
   }
 
   /** The shortest wait for a token that lives less than {@code minimumInterval}. */

@@ -1,7 +1,16 @@
 package io.ecrsecret.kube;
 
+import io.ecrsecret.core.SecretFreshness;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** The labels and annotations that mark what this program manages. */
 public final class ManagedMarkers {
@@ -56,5 +65,43 @@ public final class ManagedMarkers {
   public static String annotation(HasMetadata resource, String key) {
     Map<String, String> annotations = resource.getMetadata().getAnnotations();
     return annotations == null ? null : annotations.get(key);
+  }
+
+  /** The labels we set on a secret: its format's, the managed-by label and the owner's kind. */
+  public static TreeMap<String, String> ownLabels(Map<String, String> formatLabels, String owner) {
+    var labels = new TreeMap<String, String>(formatLabels);
+    labels.put(MANAGED_BY_LABEL, MANAGED_BY);
+    labels.put(OWNER_KIND_LABEL, ownerKind(owner));
+    return labels;
+  }
+
+  /**
+   * A secret as {@link SecretFreshness} sees it, from its markers: whether it is {@code owner}'s,
+   * whether its data is what we wrote (the data digest we recorded against the one the informer
+   * computed: a secret read without that digest counts as touched), what it was written for, and
+   * when its token expires.
+   */
+  public static SecretFreshness.Seen seen(Secret secret, String owner) {
+    String observed = annotation(secret, TrimmedObjects.OBSERVED_DIGEST);
+    String registries = annotation(secret, REGISTRIES);
+    Map<String, String> labels = secret.getMetadata().getLabels();
+    return new SecretFreshness.Seen(
+        isManaged(secret) && owner.equals(annotation(secret, OWNER)),
+        observed != null && observed.equals(annotation(secret, DATA_DIGEST)),
+        secret.getType(),
+        registries == null || registries.isBlank()
+            ? Set.of()
+            : Arrays.stream(registries.split(",")).collect(Collectors.toSet()),
+        labels == null ? Map.of() : labels,
+        expiresAt(secret));
+  }
+
+  private static Optional<Instant> expiresAt(Secret secret) {
+    String text = annotation(secret, EXPIRES_AT);
+    try {
+      return text == null ? Optional.empty() : Optional.of(Instant.parse(text));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
   }
 }

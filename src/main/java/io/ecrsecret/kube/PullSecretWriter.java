@@ -481,10 +481,7 @@ public final class PullSecretWriter {
 
   /** The labels we set: the content's, the managed-by label and the owner's kind. */
   private static TreeMap<String, String> ownLabels(SecretContent content, String owner) {
-    var labels = new TreeMap<String, String>(content.labels());
-    labels.put(ManagedMarkers.MANAGED_BY_LABEL, ManagedMarkers.MANAGED_BY);
-    labels.put(ManagedMarkers.OWNER_KIND_LABEL, ManagedMarkers.ownerKind(owner));
-    return labels;
+    return ManagedMarkers.ownLabels(content.labels(), owner);
   }
 
   private static TreeMap<String, String> annotations(

@@ -192,12 +192,21 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
 
   /**
    * The kind's refresh, with what is the reconciler's to decide: the jitter (from the UID, so
-   * stable) and the owner reference that lets the garbage collector remove a namespaced resource's
-   * secret (not when its secrets are to be retained).
+   * stable), whether fresh secrets are left as they are, and the owner reference that lets the
+   * garbage collector remove a namespaced resource's secret (not when its secrets are to be
+   * retained).
    */
   private RefreshSpec refreshSpec(R resource, AwsIdentity identity, String owner) {
     var builder = kind.refresh(resource, identity, owner);
     builder.jitter(Math.floorMod(resource.getMetadata().getUid().hashCode(), 1000) / 1000.0);
+    // a resource served before, unchanged since (a restart, a new leader, a scheduled check):
+    // every secret that is fresh by its own markers is left, without a token. A changed resource
+    // (registries, identity, format, policy) is served afresh.
+    var served = resource.getStatus();
+    builder.leaveFreshSecrets(
+        served != null
+            && served.getObservedGeneration() != null
+            && served.getObservedGeneration().equals(resource.getMetadata().getGeneration()));
     if (!kind.clusterScoped() && kind.deletionPolicy(resource) == DeletionPolicy.DELETE) {
       builder.owningResource(Optional.of(SpecMapping.ownerReference(resource)));
     }

@@ -53,20 +53,12 @@ final class PullSecretContent implements io.ecrsecret.kube.SecretContent {
 
   @Override
   public String type() {
-    return format == OutputFormat.DOCKERCONFIGJSON ? "kubernetes.io/dockerconfigjson" : "Opaque";
+    return format.secretType();
   }
 
   @Override
   public Map<String, String> labels() {
-    return switch (format) {
-      case ARGOCD_HELM ->
-          Map.of(ArgoCdHelmRepository.SECRET_TYPE_LABEL, ArgoCdHelmRepository.SECRET_TYPE_VALUE);
-      case ARGOCD_HELM_CREDS ->
-          Map.of(
-              ArgoCdHelmRepository.SECRET_TYPE_LABEL,
-              ArgoCdHelmRepository.CREDENTIAL_TEMPLATE_VALUE);
-      case DOCKERCONFIGJSON -> Map.of();
-    };
+    return format.labels();
   }
 
   @Override

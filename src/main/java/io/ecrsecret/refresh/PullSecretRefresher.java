@@ -5,8 +5,10 @@ import io.ecrsecret.aws.EcrTokenSource;
 import io.ecrsecret.core.RefreshPolicy;
 import io.ecrsecret.core.RegistryCredentials;
 import io.ecrsecret.core.RegistryRef;
+import io.ecrsecret.core.SecretFreshness;
 import io.ecrsecret.kube.ClusterState;
 import io.ecrsecret.kube.ListedClusterState;
+import io.ecrsecret.kube.ManagedMarkers;
 import io.ecrsecret.kube.ManagedSecretRemover;
 import io.ecrsecret.kube.NamespaceResolver;
 import io.ecrsecret.kube.PullSecretWriter;
@@ -116,6 +118,27 @@ public final class PullSecretRefresher {
               "", "NoNamespaceMatched", "no namespace matches " + describe(spec)));
     }
 
+    Set<String> hostSet = Set.copyOf(hosts);
+    var accounts = new ArrayList<>(spec.serviceAccounts());
+    if (spec.builderLink() != RefreshSpec.BuilderLink.NEVER) {
+      accounts.add(ServiceAccountLinker.BUILDER);
+    }
+    Map<String, Instant> fresh = Map.of();
+    if (spec.leaveFreshSecrets()) {
+      state.prepare(resolved.namespaces(), accounts);
+      fresh = freshSecrets(spec, resolved.namespaces(), hostSet, state, now);
+    }
+    Optional<Instant> freshUntil = fresh.values().stream().min(Instant::compareTo);
+    if (!resolved.namespaces().isEmpty() && fresh.keySet().containsAll(resolved.namespaces())) {
+      // every secret is fresh by its own markers: no token is needed, and nothing is written
+      outcomes.addAll(
+          inParallel(
+              resolved.namespaces(),
+              ns -> refreshNamespace(spec, ns, Optional.empty(), hostSet, state)));
+      outcomes.sort(java.util.Comparator.comparing(NamespaceOutcome::namespace));
+      return report(spec, now, freshUntil, outcomes);
+    }
+
     Map<String, RegistryCredentials> byHost;
     try {
       byHost = tokensFor(spec);
@@ -155,17 +178,62 @@ public final class PullSecretRefresher {
     var content =
         new PullSecretContent(
             spec.format(), byHost, spec.secretName(), argoUrl, expiresAt, spec.owningResource());
-    Set<String> hostSet = Set.copyOf(hosts);
-    var accounts = new ArrayList<>(spec.serviceAccounts());
-    if (spec.builderLink() != RefreshSpec.BuilderLink.NEVER) {
-      accounts.add(ServiceAccountLinker.BUILDER);
-    }
     state.prepare(resolved.namespaces(), accounts);
+    Set<String> left = fresh.keySet();
     outcomes.addAll(
         inParallel(
-            resolved.namespaces(), ns -> refreshNamespace(spec, ns, content, hostSet, state)));
+            resolved.namespaces(),
+            ns ->
+                refreshNamespace(
+                    spec,
+                    ns,
+                    left.contains(ns) ? Optional.empty() : Optional.of(content),
+                    hostSet,
+                    state)));
     outcomes.sort(java.util.Comparator.comparing(NamespaceOutcome::namespace));
-    return report(spec, now, expiresAt, outcomes);
+    // the next refresh is due for the first token to expire: the new one, or one left in place
+    Optional<Instant> firstExpiry =
+        java.util.stream.Stream.of(expiresAt, freshUntil)
+            .flatMap(Optional::stream)
+            .min(Instant::compareTo);
+    return report(spec, now, firstExpiry, outcomes);
+  }
+
+  /**
+   * The namespaces whose secret is fresh by its own markers ({@link SecretFreshness}), with when
+   * its token expires.
+   */
+  private Map<String, Instant> freshSecrets(
+      RefreshSpec spec,
+      List<String> namespaces,
+      Set<String> hosts,
+      ClusterState state,
+      Instant now) {
+    var wanted =
+        new SecretFreshness.Wanted(
+            spec.format().secretType(),
+            hosts,
+            ManagedMarkers.ownLabels(spec.format().labels(), spec.owner()));
+    RefreshPolicy due = policy.withMargin(spec.refreshMargin());
+    var fresh = new java.util.HashMap<String, Instant>();
+    for (String ns : namespaces) {
+      var verdict =
+          SecretFreshness.decide(
+              wanted,
+              state
+                  .managedSecret(ns, spec.secretName())
+                  .map(s -> ManagedMarkers.seen(s, spec.owner())),
+              now,
+              due,
+              spec::jitter);
+      if (verdict.leave()) {
+        fresh.put(ns, verdict.expiresAt().orElseThrow());
+      } else {
+        log.debug(
+            "Secret {}/{} to be written: {}", ns, spec.secretName(), verdict.reason().message());
+      }
+    }
+    return fresh;
   }
 
   /**
@@ -272,49 +340,65 @@ public final class PullSecretRefresher {
     return byHost;
   }
 
+  /**
+   * @param content what to write; empty: the secret is fresh and left as it is (its links are still
+   *     seen to)
+   */
   private NamespaceOutcome refreshNamespace(
       RefreshSpec spec,
       String ns,
-      PullSecretContent content,
+      Optional<PullSecretContent> content,
       Set<String> hosts,
       ClusterState state) {
     String result;
     boolean adopted;
-    try {
-      var written =
-          writer.apply(
-              ns, spec.secretName(), content, spec.owner(), spec.adoption(), spec.dryRun(), state);
-      result = written.result().name().toLowerCase(java.util.Locale.ROOT);
-      adopted = written.adopted();
-      if (written.result() != PullSecretWriter.Result.UNCHANGED) {
-        log.info(
-            "{} secret {}/{} for {}{}",
-            written.adopted()
-                ? "Took over"
-                : written.result() == PullSecretWriter.Result.CREATED ? "Created" : "Updated",
-            ns,
-            spec.secretName(),
-            hosts.stream().sorted().collect(Collectors.joining(",")),
-            spec.dryRun() ? " (dry run: nothing written)" : "");
-      } else {
-        log.debug("Secret {}/{} unchanged", ns, spec.secretName());
-      }
-    } catch (SecretConflictException e) {
-      return NamespaceOutcome.failed(ns, e.reason(), e.getMessage());
-    } catch (KubernetesClientException e) {
-      if (e.getCode() <= 0) {
-        // no answer: the API server is gone (restarting, unreachable). Not this namespace's
-        // problem, and nothing to report on it: the whole refresh fails and is tried again
-        throw e;
-      }
-      if (e.getCode() == 404) {
+    if (content.isEmpty()) {
+      log.debug("Secret {}/{} fresh; left as it is", ns, spec.secretName());
+      result = NamespaceOutcome.UNCHANGED;
+      adopted = false;
+    } else {
+      try {
+        var written =
+            writer.apply(
+                ns,
+                spec.secretName(),
+                content.get(),
+                spec.owner(),
+                spec.adoption(),
+                spec.dryRun(),
+                state);
+        result = written.result().name().toLowerCase(java.util.Locale.ROOT);
+        adopted = written.adopted();
+        if (written.result() != PullSecretWriter.Result.UNCHANGED) {
+          log.info(
+              "{} secret {}/{} for {}{}",
+              written.adopted()
+                  ? "Took over"
+                  : written.result() == PullSecretWriter.Result.CREATED ? "Created" : "Updated",
+              ns,
+              spec.secretName(),
+              hosts.stream().sorted().collect(Collectors.joining(",")),
+              spec.dryRun() ? " (dry run: nothing written)" : "");
+        } else {
+          log.debug("Secret {}/{} unchanged", ns, spec.secretName());
+        }
+      } catch (SecretConflictException e) {
+        return NamespaceOutcome.failed(ns, e.reason(), e.getMessage());
+      } catch (KubernetesClientException e) {
+        if (e.getCode() <= 0) {
+          // no answer: the API server is gone (restarting, unreachable). Not this namespace's
+          // problem, and nothing to report on it: the whole refresh fails and is tried again
+          throw e;
+        }
+        if (e.getCode() == 404) {
+          return NamespaceOutcome.failed(
+              ns,
+              "NamespaceNotFound",
+              "namespace " + ns + " does not exist; create it, or pass --create-namespace");
+        }
         return NamespaceOutcome.failed(
-            ns,
-            "NamespaceNotFound",
-            "namespace " + ns + " does not exist; create it, or pass --create-namespace");
+            ns, "KubernetesError", kubernetesProblem("write secret " + spec.secretName(), ns, e));
       }
-      return NamespaceOutcome.failed(
-          ns, "KubernetesError", kubernetesProblem("write secret " + spec.secretName(), ns, e));
     }
 
     var problems = new ArrayList<String>();

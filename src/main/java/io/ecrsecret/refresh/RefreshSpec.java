@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  *     renewed when they would not last that long
  * @param jitter where in the jitter window of the refresh policy this refresh falls, in [0, 1)
  * @param owningResource a resource in the secret's namespace that owns it (garbage collection)
+ * @param leaveFreshSecrets leave a secret that is fresh by its own markers, without a token
  */
 public record RefreshSpec(
     List<RegistryRef> registries,
@@ -46,7 +47,8 @@ public record RefreshSpec(
     String owner,
     Duration refreshMargin,
     double jitter,
-    Optional<OwnerReference> owningResource) {
+    Optional<OwnerReference> owningResource,
+    boolean leaveFreshSecrets) {
 
   public static final String DEFAULT_SECRET_NAME = "ecr-pull-secret";
   public static final String DEFAULT_SERVICE_ACCOUNT = "default";
@@ -99,6 +101,7 @@ public record RefreshSpec(
     private Duration refreshMargin = RefreshPolicy.DEFAULT.margin();
     private double jitter;
     private Optional<OwnerReference> owningResource = Optional.empty();
+    private boolean leaveFreshSecrets;
 
     private Builder(
         List<RegistryRef> registries,
@@ -177,6 +180,15 @@ public record RefreshSpec(
     }
 
     /**
+     * Leave every secret that {@link io.ecrsecret.core.SecretFreshness} finds fresh, without a
+     * token: what the operator does unless the resource changed since it last served it.
+     */
+    public Builder leaveFreshSecrets(boolean leaveFreshSecrets) {
+      this.leaveFreshSecrets = leaveFreshSecrets;
+      return this;
+    }
+
+    /**
      * @throws IllegalArgumentException if the refresh cannot be done as asked
      */
     public RefreshSpec build() {
@@ -197,7 +209,8 @@ public record RefreshSpec(
           owner,
           refreshMargin,
           jitter,
-          owningResource);
+          owningResource,
+          leaveFreshSecrets);
     }
   }
 

@@ -8,11 +8,13 @@ import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
 import io.ecrsecret.testing.OperatorProcess;
 import io.ecrsecret.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -52,6 +54,81 @@ class ProcessDrillIT {
         assertThat(fanOut.secrets(kube)).isEmpty();
       }
     }
+  }
+
+  /**
+   * A restart (an upgrade, a new leader, an OOM kill) while every secret is valid: the new process
+   * writes no secret, no service account and no status, and asks AWS for no token; each secret's
+   * own expiry marker says it is fresh, whatever token the process holds (none).
+   */
+  @Test
+  void aRestartWritesNothingAndAsksAwsNothingWhileTheSecretsAreValid(Sandbox sandbox)
+      throws Exception {
+    sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
+    var fanOut = new FanOut("restart-drill", 40);
+    try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
+      TestCluster.installCrds(kube, false);
+      fanOut.create(kube, sandbox);
+      try (var first = OperatorProcess.start(ROOT, sandbox, List.of("--no-leader-election"))) {
+        fanOut.awaitReady(kube, fanOut.count(), Duration.ofSeconds(90));
+      }
+      var secrets = versions(fanOut.secrets(kube));
+      var accounts =
+          versions(
+              kube
+                  .serviceAccounts()
+                  .inAnyNamespace()
+                  .withField("metadata.name", "default")
+                  .list()
+                  .getItems()
+                  .stream()
+                  .filter(a -> a.getMetadata().getNamespace().startsWith(fanOut.name()))
+                  .toList());
+      String status = fanOut.resource(kube).getMetadata().getResourceVersion();
+      int tokens = sandbox.aws().requestCount("ecr:GetAuthorizationToken");
+
+      try (var second = OperatorProcess.start(ROOT, sandbox, List.of("--no-leader-election"))) {
+        await("the restarted operator reconciled the resource")
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    second.metric(
+                            "ecr_secret_reconcile_seconds_count{kind=\"ClusterEcrPullSecret\"}")
+                        >= 1);
+        assertThat(versions(fanOut.secrets(kube))).as("no secret written").isEqualTo(secrets);
+        assertThat(
+                versions(
+                    kube
+                        .serviceAccounts()
+                        .inAnyNamespace()
+                        .withField("metadata.name", "default")
+                        .list()
+                        .getItems()
+                        .stream()
+                        .filter(a -> a.getMetadata().getNamespace().startsWith(fanOut.name()))
+                        .toList()))
+            .as("no service account written")
+            .isEqualTo(accounts);
+        assertThat(fanOut.resource(kube).getMetadata().getResourceVersion())
+            .as("no status written")
+            .isEqualTo(status);
+        assertThat(sandbox.aws().requestCount("ecr:GetAuthorizationToken"))
+            .as("no token asked for")
+            .isEqualTo(tokens);
+
+        kube.resource(fanOut.resource(kube)).delete();
+        await().atMost(Duration.ofSeconds(60)).until(() -> fanOut.resource(kube) == null);
+        assertThat(fanOut.secrets(kube)).isEmpty();
+      }
+    }
+  }
+
+  private static Map<String, String> versions(List<? extends HasMetadata> objects) {
+    return objects.stream()
+        .collect(
+            Collectors.toMap(
+                o -> o.getMetadata().getNamespace() + "/" + o.getMetadata().getName(),
+                o -> o.getMetadata().getResourceVersion()));
   }
 
   @Test
