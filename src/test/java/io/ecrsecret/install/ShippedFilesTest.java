@@ -138,8 +138,11 @@ class ShippedFilesTest {
             "clusterecrpullsecrets.ecr-secret-operator.io.yaml")) {
       String generated = Files.readString(Path.of("deploy/crds", crd));
       assertThat(Files.readString(Path.of("charts/ecr-secret-operator/files/crds", crd)))
+          .as("the chart's copy of %s (scripts/crds copies them)", crd)
           .isEqualTo(generated);
-      assertThat(Files.readString(Path.of("bundle/manifests", crd))).isEqualTo(generated);
+      assertThat(Files.readString(Path.of("bundle/manifests", crd)))
+          .as("the bundle's copy of %s (scripts/crds copies them)", crd)
+          .isEqualTo(generated);
     }
     for (String crd :
         List.of(

@@ -28,7 +28,7 @@ class GeneratedCrdsTest {
     for (var pair : pairs.entrySet()) {
       assertThat(Files.readString(Path.of(pair.getValue())))
           .as(
-              "%s is stale: copy %s over it (the build regenerates it from the Java classes)",
+              "%s is stale: scripts/crds copies %s (the build regenerates it from the Java classes)",
               pair.getValue(), GENERATED.resolve(pair.getKey()))
           .isEqualTo(Files.readString(GENERATED.resolve(pair.getKey())));
     }
