@@ -91,7 +91,7 @@ final class RefreshCommand implements Callable<Integer> {
   @Option(
       names = {"-s", "--secret-name"},
       paramLabel = "NAME",
-      defaultValue = "ecr-pull-secret",
+      defaultValue = RefreshSpec.DEFAULT_SECRET_NAME,
       description = "Name of the secret to write (default: ${DEFAULT-VALUE}).")
   String secretName;
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ecrsecret.core.DockerConfigJson;
 import io.ecrsecret.core.RegistryCredentials;
 import io.ecrsecret.kube.SecretData;
+import io.ecrsecret.refresh.RefreshSpec;
 import io.ecrsecret.registry.RegistryLoginCheck;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -51,7 +52,7 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(
       names = {"-s", "--secret-name"},
       paramLabel = "NAME",
-      defaultValue = "ecr-pull-secret",
+      defaultValue = RefreshSpec.DEFAULT_SECRET_NAME,
       description = "The secret (default: ${DEFAULT-VALUE}).")
   String secretName;
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.ecrsecret.core.RefreshPolicy;
+import io.ecrsecret.refresh.RefreshSpec;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -57,11 +58,12 @@ public class PullSecretSpec {
           + " account in it.")
   private List<@Pattern(Validation.REGISTRY) @Size(max = 80) String> registries;
 
-  @Default("ecr-pull-secret")
+  @Default(RefreshSpec.DEFAULT_SECRET_NAME)
   @Size(max = 253)
   @Pattern(Validation.DNS_SUBDOMAIN)
-  @JsonPropertyDescription("Name of the generated secret. Default: ecr-pull-secret.")
-  private String secretName = "ecr-pull-secret";
+  @JsonPropertyDescription(
+      "Name of the generated secret. Default: " + RefreshSpec.DEFAULT_SECRET_NAME + ".")
+  private String secretName = RefreshSpec.DEFAULT_SECRET_NAME;
 
   @Default("dockerconfigjson")
   @JsonPropertyDescription(
