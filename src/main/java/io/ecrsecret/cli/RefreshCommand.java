@@ -223,7 +223,7 @@ final class RefreshCommand implements Callable<Integer> {
                 namespaces.stream().map(NamespacePattern::new).toList(),
                 Optional.ofNullable(namespaceSelector),
                 excludes.stream().map(NamespacePattern::new).toList()),
-            "cli")
+            PullSecretWriter.CLI_OWNER)
         .secretName(secretName)
         .format(OutputFormat.parse(format))
         .argoUrl(Optional.ofNullable(argoUrl))

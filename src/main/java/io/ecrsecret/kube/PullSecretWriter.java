@@ -65,6 +65,9 @@ public final class PullSecretWriter {
     }
   }
 
+  /** The owner the CLI records: its messages may name its options; a resource's may not. */
+  public static final String CLI_OWNER = "cli";
+
   private final KubernetesClient client;
 
   public PullSecretWriter(KubernetesClient client) {
@@ -281,9 +284,10 @@ public final class PullSecretWriter {
           "SecretNotManaged",
           "secret "
               + where
-              + " exists and is not managed by ecr-secret-operator; it was left as it is."
-              + " Pass --adopt (CLI) or set spec.adopt (custom resource) to take it over; entries"
-              + " it holds for other registries are kept. Or choose another secret name");
+              + " exists and is not managed by ecr-secret-operator; it was left as it is. "
+              + (owner.equals(CLI_OWNER) ? "Pass --adopt" : "Set spec.adopt: true")
+              + " to take it over; entries it holds for other registries are kept. Or choose"
+              + " another secret name");
     }
     if (managed && !ours && currentOwner != null) {
       // never taken over, adopt or not: two owners would swap it back and forth, and deleting

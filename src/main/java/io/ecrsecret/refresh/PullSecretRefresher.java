@@ -100,10 +100,7 @@ public final class PullSecretRefresher {
     var outcomes = new ArrayList<NamespaceOutcome>();
     for (String missing : resolved.missing()) {
       outcomes.add(
-          NamespaceOutcome.failed(
-              missing,
-              "NamespaceNotFound",
-              "namespace " + missing + " does not exist; create it, or pass --create-namespace"));
+          NamespaceOutcome.failed(missing, "NamespaceNotFound", missingNamespace(spec, missing)));
     }
     for (String terminating : resolved.terminating()) {
       outcomes.add(
@@ -391,10 +388,7 @@ public final class PullSecretRefresher {
           throw e;
         }
         if (e.getCode() == 404) {
-          return NamespaceOutcome.failed(
-              ns,
-              "NamespaceNotFound",
-              "namespace " + ns + " does not exist; create it, or pass --create-namespace");
+          return NamespaceOutcome.failed(ns, "NamespaceNotFound", missingNamespace(spec, ns));
         }
         return NamespaceOutcome.failed(
             ns, "KubernetesError", kubernetesProblem("write secret " + spec.secretName(), ns, e));
@@ -475,6 +469,14 @@ public final class PullSecretRefresher {
         result,
         adopted,
         awaited);
+  }
+
+  /** The CLI's message names its option; a resource's status does not. */
+  private static String missingNamespace(RefreshSpec spec, String ns) {
+    return "namespace "
+        + ns
+        + " does not exist; create it"
+        + (spec.owner().equals(PullSecretWriter.CLI_OWNER) ? ", or pass --create-namespace" : "");
   }
 
   /** How long a namespace counts as new: its controllers are still making its accounts. */
