@@ -1,5 +1,7 @@
 package io.ecrsecret.aws;
 
+import io.ecrsecret.core.StatusReason;
+
 /**
  * A failure to get an ECR token that a person can act on. The message says what happened, to which
  * identity, and what to do; it never holds a key or a token.
@@ -8,23 +10,23 @@ public final class AwsAccessException extends RuntimeException {
 
   /** What went wrong, for status reasons, metrics and exit codes. */
   public enum Kind {
-    NO_CREDENTIALS("NoCredentials"),
-    INVALID_CREDENTIALS("InvalidCredentials"),
-    ACCESS_DENIED("AccessDenied"),
-    UNKNOWN_REGION("UnknownRegion"),
-    THROTTLED("Throttled"),
-    UNREACHABLE("EndpointUnreachable"),
-    AWS_ERROR("AwsError");
+    NO_CREDENTIALS(StatusReason.NO_CREDENTIALS),
+    INVALID_CREDENTIALS(StatusReason.INVALID_CREDENTIALS),
+    ACCESS_DENIED(StatusReason.ACCESS_DENIED),
+    UNKNOWN_REGION(StatusReason.UNKNOWN_REGION),
+    THROTTLED(StatusReason.THROTTLED),
+    UNREACHABLE(StatusReason.ENDPOINT_UNREACHABLE),
+    AWS_ERROR(StatusReason.AWS_ERROR);
 
-    private final String reason;
+    private final StatusReason reason;
 
-    Kind(String reason) {
+    Kind(StatusReason reason) {
       this.reason = reason;
     }
 
     /** A CamelCase reason, as Kubernetes conditions use. */
     public String reason() {
-      return reason;
+      return reason.text();
     }
   }
 

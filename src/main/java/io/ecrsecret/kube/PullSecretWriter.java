@@ -1,6 +1,7 @@
 package io.ecrsecret.kube;
 
 import io.ecrsecret.core.DisplayText;
+import io.ecrsecret.core.StatusReason;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -281,7 +282,7 @@ public final class PullSecretWriter {
     boolean managed = ManagedMarkers.isManaged(existing) || currentOwner != null;
     if (!managed && adoption == Adoption.NEVER) {
       throw new SecretConflictException(
-          "SecretNotManaged",
+          StatusReason.SECRET_NOT_MANAGED.text(),
           "secret "
               + where
               + " exists and is not managed by ecr-secret-operator; it was left as it is. "
@@ -293,7 +294,7 @@ public final class PullSecretWriter {
       // never taken over, adopt or not: two owners would swap it back and forth, and deleting
       // one would delete what the other keeps
       throw new SecretConflictException(
-          "SecretOwnedElsewhere",
+          StatusReason.SECRET_OWNED_ELSEWHERE.text(),
           "secret "
               + where
               + " is kept by "
@@ -306,7 +307,7 @@ public final class PullSecretWriter {
     }
     if (!Objects.equals(existing.getType(), content.type())) {
       throw new SecretConflictException(
-          "SecretTypeMismatch",
+          StatusReason.SECRET_TYPE_MISMATCH.text(),
           "secret "
               + where
               + " has type "
@@ -323,7 +324,7 @@ public final class PullSecretWriter {
       // only what rh-mobb's operator made is taken over as ours: anything else may hold someone's
       // data (a database password under the same name), and a take-over keeps no record of it
       throw new SecretConflictException(
-          "SecretNotManaged",
+          StatusReason.SECRET_NOT_MANAGED.text(),
           "secret "
               + where
               + " exists and was made neither by rh-mobb's ecr-secret-operator (it has no owner"
@@ -341,7 +342,7 @@ public final class PullSecretWriter {
               .findFirst();
       if (controller.isPresent()) {
         throw new SecretConflictException(
-            "SecretControlledElsewhere",
+            StatusReason.SECRET_CONTROLLED_ELSEWHERE.text(),
             "secret "
                 + where
                 + " is controlled by "
@@ -357,7 +358,7 @@ public final class PullSecretWriter {
     othersKeys.removeAll(ourData.keySet());
     if (!managed && !othersKeys.isEmpty() && !content.mergesIntoOthers()) {
       throw new SecretConflictException(
-          "SecretHoldsOtherData",
+          StatusReason.SECRET_HOLDS_OTHER_DATA.text(),
           "secret "
               + where
               + " holds other data ("

@@ -2,6 +2,7 @@ package io.ecrsecret.operator;
 
 import io.ecrsecret.aws.AwsIdentity;
 import io.ecrsecret.core.DisplayText;
+import io.ecrsecret.core.StatusReason;
 import io.ecrsecret.kube.AwsKeysSecretReader;
 import io.ecrsecret.kube.ManagedMarkers;
 import io.ecrsecret.kube.ManagedSecretRemover;
@@ -155,12 +156,19 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
                   !kind.linkedAccounts(resource).isEmpty());
         }
       } catch (SpecException e) {
-        result = SyncResult.failed("InvalidSpec", e.getMessage(), kind.clusterScoped());
+        result =
+            SyncResult.failed(
+                StatusReason.INVALID_SPEC.text(), e.getMessage(), kind.clusterScoped());
       } catch (IdentityResolver.IdentityNotAllowedException e) {
-        result = SyncResult.failed("IdentityNotAllowed", e.getMessage(), kind.clusterScoped());
+        result =
+            SyncResult.failed(
+                StatusReason.IDENTITY_NOT_ALLOWED.text(), e.getMessage(), kind.clusterScoped());
       } catch (AwsKeysSecretReader.UnusableKeysException e) {
         result =
-            SyncResult.failed("CredentialsSecretUnusable", e.getMessage(), kind.clusterScoped());
+            SyncResult.failed(
+                StatusReason.CREDENTIALS_SECRET_UNUSABLE.text(),
+                e.getMessage(),
+                kind.clusterScoped());
       }
       if (report != null) {
         record(kindName, report);
@@ -216,7 +224,8 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
   /** How soon a change to the credentials Secret of a failing resource is seen. */
   static final Duration KEYS_RECHECK = Duration.ofSeconds(30);
 
-  private static final Set<String> AWS_REFUSED_KEYS = Set.of("InvalidCredentials", "AccessDenied");
+  private static final Set<String> AWS_REFUSED_KEYS =
+      Set.of(StatusReason.INVALID_CREDENTIALS.text(), StatusReason.ACCESS_DENIED.text());
 
   /** Keys from a Secret that AWS refused, and when AWS may be asked with them again. */
   private record RefusedKeys(String identityKey, SyncResult result, Instant askAgainAt) {}
@@ -243,7 +252,7 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
     } else if (keysFromSecret && AWS_REFUSED_KEYS.contains(result.reason())) {
       refusedKeys.put(uid, new RefusedKeys(identity.cacheKey(), result, now.plus(next)));
       return next.compareTo(KEYS_RECHECK) < 0 ? next : KEYS_RECHECK;
-    } else if ("CredentialsSecretUnusable".equals(result.reason())) {
+    } else if (StatusReason.CREDENTIALS_SECRET_UNUSABLE.text().equals(result.reason())) {
       // nothing was sent to AWS: reading the Secret again is all a retry costs
       return next.compareTo(KEYS_RECHECK) < 0 ? next : KEYS_RECHECK;
     }
@@ -313,7 +322,7 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
               + ": it existed (made by hand, or by the operator this one replaces) and is updated"
               + " in place from now on, never deleted and made again";
       log.info("Adopted: {}", message);
-      services.events().normal(resource, "SecretAdopted", message);
+      services.events().normal(resource, StatusReason.SECRET_ADOPTED.text(), message);
     }
     if (!result.healedPods().isEmpty()) {
       String message =
@@ -323,7 +332,7 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
               + " again with the secret: "
               + names(result.healedPods());
       log.info("Healed: {}", message);
-      services.events().normal(resource, "PodsHealed", message);
+      services.events().normal(resource, StatusReason.PODS_HEALED.text(), message);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.ecrsecret.operator;
 
 import io.ecrsecret.core.DisplayText;
+import io.ecrsecret.core.StatusReason;
 import io.ecrsecret.operator.api.NamespaceFailure;
 import io.ecrsecret.refresh.NamespaceOutcome;
 import io.ecrsecret.refresh.RefreshReport;
@@ -65,7 +66,7 @@ record SyncResult(
     }
   }
 
-  private static final String NO_MATCH = "NoNamespaceMatched";
+  private static final String NO_MATCH = StatusReason.NO_NAMESPACE_MATCHED.text();
 
   /** A failure before anything was tried (bad spec, identity not allowed, unusable keys). */
   static SyncResult failed(String reason, String message, boolean clusterScoped) {
@@ -105,7 +106,7 @@ record SyncResult(
     if (expired != null && !outcomes.isEmpty()) {
       // never Ready with a token that no registry accepts any more
       return failed(
-          "TokenExpired",
+          StatusReason.TOKEN_EXPIRED.text(),
           "AWS handed out a token that expired at "
               + expired
               + " (this machine's clock says "
@@ -123,7 +124,7 @@ record SyncResult(
     if (tooSoon != null) {
       // never Ready on a token that expires before it can be refreshed
       return failed(
-          "TokenExpiresTooSoon",
+          StatusReason.TOKEN_EXPIRES_TOO_SOON.text(),
           "AWS handed out a token that expires at "
               + tooSoon
               + ", before the next refresh can be made ("
@@ -135,7 +136,7 @@ record SyncResult(
     String reason;
     String message;
     if (failed.isEmpty()) {
-      reason = "SecretReady";
+      reason = StatusReason.SECRET_READY.text();
       message =
           clusterScoped
               ? (outcomes.isEmpty()
@@ -162,7 +163,7 @@ record SyncResult(
       reason =
           sameCause && failed.size() == outcomes.size()
               ? failed.get(0).reason()
-              : "NamespacesFailed";
+              : StatusReason.NAMESPACES_FAILED.text();
       message =
           failed.size()
               + " of "
@@ -233,7 +234,7 @@ record SyncResult(
       return Optional.of(
           new LinkState(
               false,
-              "ServiceAccountMissing",
+              StatusReason.SERVICE_ACCOUNT_MISSING.text(),
               "waiting for service account "
                   + waiting.stream()
                       .limit(MAX_LISTED)
@@ -247,6 +248,7 @@ record SyncResult(
                   + ": it does not exist; the secret is linked to it when it is created"));
     }
     return Optional.of(
-        new LinkState(true, "Linked", "every service account named links the secret"));
+        new LinkState(
+            true, StatusReason.LINKED.text(), "every service account named links the secret"));
   }
 }

@@ -1,5 +1,6 @@
 package io.ecrsecret.refresh;
 
+import io.ecrsecret.core.StatusReason;
 import java.util.List;
 
 /**
@@ -39,7 +40,7 @@ public record NamespaceOutcome(
   }
 
   /** The reason of a namespace whose secret is in place but a link or a restart failed. */
-  public static final String LINK_FAILED = "LinkFailed";
+  public static final String LINK_FAILED = StatusReason.LINK_FAILED.text();
 
   public static NamespaceOutcome failed(String namespace, String reason, String problem) {
     return new NamespaceOutcome(

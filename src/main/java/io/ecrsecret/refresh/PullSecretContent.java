@@ -4,6 +4,7 @@ import io.ecrsecret.core.ArgoCdHelmRepository;
 import io.ecrsecret.core.DockerConfigJson;
 import io.ecrsecret.core.OutputFormat;
 import io.ecrsecret.core.RegistryCredentials;
+import io.ecrsecret.core.StatusReason;
 import io.ecrsecret.kube.ManagedMarkers;
 import io.ecrsecret.kube.SecretConflictException;
 import io.ecrsecret.kube.SecretData;
@@ -88,7 +89,8 @@ final class PullSecretContent implements io.ecrsecret.kube.SecretContent {
     try {
       return Map.of(DockerConfigJson.KEY, DockerConfigJson.merge(current, byHost, previouslyOurs));
     } catch (DockerConfigJson.InvalidDockerConfigException e) {
-      throw new SecretConflictException("SecretContentUnreadable", e.getMessage());
+      throw new SecretConflictException(
+          StatusReason.SECRET_CONTENT_UNREADABLE.text(), e.getMessage());
     }
   }
 }

@@ -6,6 +6,7 @@ import io.ecrsecret.core.RefreshPolicy;
 import io.ecrsecret.core.RegistryCredentials;
 import io.ecrsecret.core.RegistryRef;
 import io.ecrsecret.core.SecretFreshness;
+import io.ecrsecret.core.StatusReason;
 import io.ecrsecret.kube.ClusterState;
 import io.ecrsecret.kube.ListedClusterState;
 import io.ecrsecret.kube.ManagedMarkers;
@@ -100,19 +101,22 @@ public final class PullSecretRefresher {
     var outcomes = new ArrayList<NamespaceOutcome>();
     for (String missing : resolved.missing()) {
       outcomes.add(
-          NamespaceOutcome.failed(missing, "NamespaceNotFound", missingNamespace(spec, missing)));
+          NamespaceOutcome.failed(
+              missing, StatusReason.NAMESPACE_NOT_FOUND.text(), missingNamespace(spec, missing)));
     }
     for (String terminating : resolved.terminating()) {
       outcomes.add(
           NamespaceOutcome.failed(
               terminating,
-              "NamespaceTerminating",
+              StatusReason.NAMESPACE_TERMINATING.text(),
               "namespace " + terminating + " is being deleted"));
     }
     if (resolved.namespaces().isEmpty() && outcomes.isEmpty()) {
       outcomes.add(
           NamespaceOutcome.failed(
-              "", "NoNamespaceMatched", "no namespace matches " + describe(spec)));
+              "",
+              StatusReason.NO_NAMESPACE_MATCHED.text(),
+              "no namespace matches " + describe(spec)));
     }
 
     Set<String> hostSet = Set.copyOf(hosts);
@@ -161,7 +165,7 @@ public final class PullSecretRefresher {
         outcomes.add(
             NamespaceOutcome.failed(
                 ns,
-                "TokenExpired",
+                StatusReason.TOKEN_EXPIRED.text(),
                 "AWS handed out a token that expired at "
                     + expiresAt.get()
                     + " (this machine's clock says "
@@ -388,10 +392,13 @@ public final class PullSecretRefresher {
           throw e;
         }
         if (e.getCode() == 404) {
-          return NamespaceOutcome.failed(ns, "NamespaceNotFound", missingNamespace(spec, ns));
+          return NamespaceOutcome.failed(
+              ns, StatusReason.NAMESPACE_NOT_FOUND.text(), missingNamespace(spec, ns));
         }
         return NamespaceOutcome.failed(
-            ns, "KubernetesError", kubernetesProblem("write secret " + spec.secretName(), ns, e));
+            ns,
+            StatusReason.KUBERNETES_ERROR.text(),
+            kubernetesProblem("write secret " + spec.secretName(), ns, e));
       }
     }
 
