@@ -172,6 +172,7 @@ final class ApiCost implements AutoCloseable {
     // full refresh (a real token renewal) can be asked for at a known moment
     sandbox.aws().tokenExpiresIn(Duration.ofHours(10));
     Benchmark.log("API cost at " + size + ": starting the operator process");
+    var restarted = new OperatorProcess[1];
     try (var operator =
         OperatorProcess.start(
             root, sandbox, List.of("--no-leader-election", "--max-reconcile-interval", "20s"))) {
@@ -329,6 +330,35 @@ final class ApiCost implements AutoCloseable {
               "rssBytes", rss,
               "heapUsedBytes", (long) heap,
               "heapUsedAfterGcBytes", (long) heapAfterGc));
+      // a restart (an upgrade, a new leader, an OOM kill) with every secret valid: the new
+      // process reads what it watches, and writes nothing and asks AWS for nothing
+      operator.close();
+      int tokensBefore = sandbox.aws().requestCount("ecr:GetAuthorizationToken");
+      Cost restart =
+          measure(
+              () -> {
+                restarted[0] =
+                    OperatorProcess.start(
+                        root,
+                        sandbox,
+                        List.of("--no-leader-election", "--max-reconcile-interval", "20s"));
+                Benchmark.await(Duration.ofMinutes(5), () -> reconciledOnce(restarted[0]));
+              });
+      int restartTokens = sandbox.aws().requestCount("ecr:GetAuthorizationToken") - tokensBefore;
+      Benchmark.log(
+          "restart: " + restart.seconds() + " s, " + restart + ", " + restartTokens + " tokens");
+      long restartWrites = writes(restart);
+      rows.add(
+          row(
+              "API requests: operator restart",
+              size + ", all valid",
+              restart,
+              "0 writes, 0 tokens",
+              ok(restartWrites == 0 && restartTokens == 0)));
+      json.put(
+          "restart" + namespaces,
+          Map.of("requests", restart.requests(), "writes", restartWrites, "tokens", restartTokens));
+
       Benchmark.log("deleting the resource: the operator removes its " + secrets + " secrets");
       long d0 = System.nanoTime();
       driver.resources(ClusterEcrPullSecret.class).withName("bench-cost").delete();
@@ -345,9 +375,33 @@ final class ApiCost implements AutoCloseable {
               "-"));
       json.put("deletionSeconds" + namespaces, deletion);
     } finally {
+      if (restarted[0] != null) {
+        restarted[0].close();
+      }
       sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
       close();
     }
+  }
+
+  /** Whether the process has finished a reconcile of the cluster-wide resource. */
+  private static boolean reconciledOnce(OperatorProcess operator) {
+    try {
+      return operator.metric("ecr_secret_reconcile_seconds_count{kind=\"ClusterEcrPullSecret\"}")
+          >= 1;
+    } catch (java.io.IOException e) {
+      return false; // not serving its metrics yet
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The requests of a cost that write: creates, updates, patches, deletes. */
+  private static long writes(Cost cost) {
+    return cost.requests().entrySet().stream()
+        .filter(e -> e.getKey().matches("(POST|PUT|PATCH|DELETE) .*"))
+        .mapToLong(Map.Entry::getValue)
+        .sum();
   }
 
   @Override
