@@ -9,6 +9,7 @@ import io.ecrsecret.sandbox.SandboxExtension;
 import io.ecrsecret.testing.OperatorProcess;
 import io.ecrsecret.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,17 +74,7 @@ class ProcessDrillIT {
         fanOut.awaitReady(kube, fanOut.count(), Duration.ofSeconds(90));
       }
       var secrets = versions(fanOut.secrets(kube));
-      var accounts =
-          versions(
-              kube
-                  .serviceAccounts()
-                  .inAnyNamespace()
-                  .withField("metadata.name", "default")
-                  .list()
-                  .getItems()
-                  .stream()
-                  .filter(a -> a.getMetadata().getNamespace().startsWith(fanOut.name()))
-                  .toList());
+      var accounts = versions(defaultAccounts(kube, fanOut));
       String status = fanOut.resource(kube).getMetadata().getResourceVersion();
       int tokens = sandbox.aws().requestCount("ecr:GetAuthorizationToken");
 
@@ -97,17 +88,7 @@ class ProcessDrillIT {
                             "ecr_secret_reconcile_seconds_count{kind=\"ClusterEcrPullSecret\"}")
                         >= 1);
         assertThat(versions(fanOut.secrets(kube))).as("no secret written").isEqualTo(secrets);
-        assertThat(
-                versions(
-                    kube
-                        .serviceAccounts()
-                        .inAnyNamespace()
-                        .withField("metadata.name", "default")
-                        .list()
-                        .getItems()
-                        .stream()
-                        .filter(a -> a.getMetadata().getNamespace().startsWith(fanOut.name()))
-                        .toList()))
+        assertThat(versions(defaultAccounts(kube, fanOut)))
             .as("no service account written")
             .isEqualTo(accounts);
         assertThat(fanOut.resource(kube).getMetadata().getResourceVersion())
@@ -122,6 +103,19 @@ class ProcessDrillIT {
         assertThat(fanOut.secrets(kube)).isEmpty();
       }
     }
+  }
+
+  /** The {@code default} service accounts of the fan-out's namespaces. */
+  private static List<ServiceAccount> defaultAccounts(KubernetesClient kube, FanOut fanOut) {
+    return kube
+        .serviceAccounts()
+        .inAnyNamespace()
+        .withField("metadata.name", "default")
+        .list()
+        .getItems()
+        .stream()
+        .filter(a -> a.getMetadata().getNamespace().startsWith(fanOut.name()))
+        .toList();
   }
 
   private static Map<String, String> versions(List<? extends HasMetadata> objects) {

@@ -477,29 +477,10 @@ public final class NodeCluster implements KubernetesCluster {
     // resolves the real host
     for (String host :
         List.of(registry.ecrHost(), "registry.invalid", "registry.test", "docker.io")) {
-      Path hosts = Files.createDirectories(state.resolve("certs.d").resolve(host));
-      Files.writeString(
-          hosts.resolve("hosts.toml"),
-          """
-          server = "http://%1$s"
-
-          [host."http://%1$s"]
-            capabilities = ["pull", "resolve"]
-          """
-              .formatted(registry.address()));
+      mapRegistry(host, registry.address());
     }
     // where a rehearsal release is published (scripts/release --rehearse): plain HTTP, as named
-    Path published =
-        Files.createDirectories(state.resolve("certs.d").resolve(registry.pushAddress()));
-    Files.writeString(
-        published.resolve("hosts.toml"),
-        """
-        server = "http://%1$s"
-
-        [host."http://%1$s"]
-          capabilities = ["pull", "resolve"]
-        """
-            .formatted(registry.pushAddress()));
+    mapRegistry(registry.pushAddress(), registry.pushAddress());
     Files.writeString(
         dir.resolve("config.toml"),
         """
@@ -542,6 +523,20 @@ public final class NodeCluster implements KubernetesCluster {
     processes.add(containerd);
     containerd.awaitReady(() -> Files.exists(containerdSocket), Duration.ofSeconds(30));
     SandboxImages.importPause(containerdSocket, state.resolve("images"));
+  }
+
+  /** containerd's hosts.toml: pulls naming {@code host} go to {@code address}, plain HTTP. */
+  private void mapRegistry(String host, String address) throws IOException {
+    Path dir = Files.createDirectories(state.resolve("certs.d").resolve(host));
+    Files.writeString(
+        dir.resolve("hosts.toml"),
+        """
+        server = "http://%1$s"
+
+        [host."http://%1$s"]
+          capabilities = ["pull", "resolve"]
+        """
+            .formatted(address));
   }
 
   /** The kubelet wants its cgroup root to exist under every controller (cgroup v1). */
