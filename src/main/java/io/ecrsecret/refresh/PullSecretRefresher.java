@@ -179,7 +179,9 @@ public final class PullSecretRefresher {
     var content =
         new PullSecretContent(
             spec.format(), byHost, spec.secretName(), argoUrl, expiresAt, spec.owningResource());
-    state.prepare(resolved.namespaces(), accounts);
+    if (!spec.leaveFreshSecrets()) {
+      state.prepare(resolved.namespaces(), accounts); // prepared above otherwise
+    }
     Set<String> left = fresh.keySet();
     outcomes.addAll(
         inParallel(
