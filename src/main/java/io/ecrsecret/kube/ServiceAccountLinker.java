@@ -168,6 +168,12 @@ public final class ServiceAccountLinker {
     return addLinks(sa, secret, forBuilds) == null;
   }
 
+  /** Whether the account names the secret at all, for pulls or as a mountable secret. */
+  static boolean mentions(ServiceAccount sa, String secret) {
+    return nonNull(sa.getImagePullSecrets()).stream().anyMatch(r -> secret.equals(r.getName()))
+        || nonNull(sa.getSecrets()).stream().anyMatch(r -> secret.equals(r.getName()));
+  }
+
   /** The account with the links added, or null if it has them all. */
   private static ServiceAccount addLinks(ServiceAccount sa, String secret, boolean forBuilds) {
     List<LocalObjectReference> pulls = new ArrayList<>(nonNull(sa.getImagePullSecrets()));

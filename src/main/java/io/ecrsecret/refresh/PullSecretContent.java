@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /** The secret for a set of registry credentials, in the chosen format. */
-final class PullSecretContent implements io.ecrsecret.kube.SecretContent {
+public final class PullSecretContent implements io.ecrsecret.kube.SecretContent {
 
   private final OutputFormat format;
   private final Map<String, RegistryCredentials> byHost;
@@ -27,7 +27,7 @@ final class PullSecretContent implements io.ecrsecret.kube.SecretContent {
   private final Optional<Instant> expiresAt;
   private final Optional<OwnerReference> owner;
 
-  PullSecretContent(
+  public PullSecretContent(
       OutputFormat format,
       Map<String, RegistryCredentials> byHost,
       String secretName,
@@ -89,8 +89,7 @@ final class PullSecretContent implements io.ecrsecret.kube.SecretContent {
     try {
       return Map.of(DockerConfigJson.KEY, DockerConfigJson.merge(current, byHost, previouslyOurs));
     } catch (DockerConfigJson.InvalidDockerConfigException e) {
-      throw new SecretConflictException(
-          StatusReason.SECRET_CONTENT_UNREADABLE.text(), e.getMessage());
+      throw new SecretConflictException(StatusReason.SECRET_CONTENT_UNREADABLE, e.getMessage());
     }
   }
 }

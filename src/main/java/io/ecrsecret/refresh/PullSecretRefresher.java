@@ -14,6 +14,7 @@ import io.ecrsecret.kube.ManagedSecretRemover;
 import io.ecrsecret.kube.NamespaceResolver;
 import io.ecrsecret.kube.PullSecretWriter;
 import io.ecrsecret.kube.SecretConflictException;
+import io.ecrsecret.kube.SecretPolicy;
 import io.ecrsecret.kube.ServiceAccountLinker;
 import io.ecrsecret.kube.WorkloadRestarter;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -363,11 +364,8 @@ public final class PullSecretRefresher {
       try {
         var written =
             writer.apply(
-                ns,
-                spec.secretName(),
-                content.get(),
-                spec.owner(),
-                spec.adoption(),
+                new SecretPolicy.Wanted(
+                    ns, spec.secretName(), content.get(), spec.owner(), spec.adoption()),
                 spec.dryRun(),
                 state);
         result = written.result().name().toLowerCase(java.util.Locale.ROOT);
@@ -386,7 +384,7 @@ public final class PullSecretRefresher {
           log.debug("Secret {}/{} unchanged", ns, spec.secretName());
         }
       } catch (SecretConflictException e) {
-        return NamespaceOutcome.failed(ns, e.reason(), e.getMessage());
+        return NamespaceOutcome.failed(ns, e.reason().text(), e.getMessage());
       } catch (KubernetesClientException e) {
         if (e.getCode() <= 0) {
           // no answer: the API server is gone (restarting, unreachable). Not this namespace's
