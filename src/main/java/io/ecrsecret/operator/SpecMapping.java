@@ -7,7 +7,6 @@ import io.ecrsecret.core.OutputFormat;
 import io.ecrsecret.core.RefreshPolicy;
 import io.ecrsecret.core.RegistryRef;
 import io.ecrsecret.kube.PullSecretWriter.Adoption;
-import io.ecrsecret.kube.ServiceAccountLinker;
 import io.ecrsecret.operator.api.PullSecretSpec;
 import io.ecrsecret.operator.api.PullSecretSpec.DeletionPolicy;
 import io.ecrsecret.refresh.RefreshSpec;
@@ -38,7 +37,7 @@ final class SpecMapping {
         .format(format(spec.getFormat()))
         .argoUrl(Optional.ofNullable(spec.getArgocdUrl()))
         .serviceAccounts(serviceAccounts(spec))
-        .builderLink(RefreshSpec.BuilderLink.valueOf(spec.getBuilderLink().name()))
+        .builderLink(builderLink(spec))
         .adoption(Boolean.TRUE.equals(spec.getAdopt()) ? Adoption.ADOPT : Adoption.NEVER)
         .healing(
             Boolean.TRUE.equals(spec.getHealPullFailures())
@@ -74,12 +73,11 @@ final class SpecMapping {
 
   /** The accounts a resource links: those it names, and OpenShift's builder unless told not to. */
   static List<String> linkedAccounts(PullSecretSpec spec) {
-    var accounts = new ArrayList<>(serviceAccounts(spec));
-    if (spec.getBuilderLink() != PullSecretSpec.BuilderLink.NEVER
-        && !accounts.contains(ServiceAccountLinker.BUILDER)) {
-      accounts.add(ServiceAccountLinker.BUILDER);
-    }
-    return List.copyOf(accounts);
+    return RefreshSpec.linkedAccounts(serviceAccounts(spec), builderLink(spec));
+  }
+
+  private static RefreshSpec.BuilderLink builderLink(PullSecretSpec spec) {
+    return RefreshSpec.BuilderLink.valueOf(spec.getBuilderLink().name());
   }
 
   static List<String> serviceAccounts(PullSecretSpec spec) {

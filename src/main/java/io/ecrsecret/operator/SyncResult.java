@@ -1,6 +1,7 @@
 package io.ecrsecret.operator;
 
 import io.ecrsecret.core.DisplayText;
+import io.ecrsecret.core.ExpiredToken;
 import io.ecrsecret.core.StatusReason;
 import io.ecrsecret.operator.api.NamespaceFailure;
 import io.ecrsecret.refresh.NamespaceOutcome;
@@ -101,19 +102,10 @@ record SyncResult(
                     n.secretResult().equals(NamespaceOutcome.CREATED)
                         || n.secretResult().equals(NamespaceOutcome.UPDATED));
     String expiry = report.tokenExpiresAt().map(e -> " valid until " + e).orElse("");
-    var expired =
-        report.tokenExpiresAt().filter(e -> !e.isAfter(report.refreshedAt())).orElse(null);
-    if (expired != null && !outcomes.isEmpty()) {
+    var expired = ExpiredToken.problem(report.tokenExpiresAt(), report.refreshedAt());
+    if (expired.isPresent() && !outcomes.isEmpty()) {
       // never Ready with a token that no registry accepts any more
-      return failed(
-          StatusReason.TOKEN_EXPIRED.text(),
-          "AWS handed out a token that expired at "
-              + expired
-              + " (this machine's clock says "
-              + report.refreshedAt()
-              + "); the secret cannot authenticate. Check the clock, and the AWS endpoint"
-              + " (AWS_ENDPOINT_URL) that answered",
-          clusterScoped);
+      return failed(StatusReason.TOKEN_EXPIRED.text(), expired.get(), clusterScoped);
     }
     var tooSoon =
         report

@@ -64,6 +64,22 @@ public record RefreshSpec(
     NEVER
   }
 
+  /**
+   * The accounts a refresh links: those named, and OpenShift's builder unless told never to (where
+   * it exists, for {@code AUTO}). The only links a refresh makes, and so the only ones its owner
+   * removes.
+   */
+  public static List<String> linkedAccounts(List<String> named, BuilderLink builderLink) {
+    var accounts = new java.util.ArrayList<>(named);
+    if (builderLink != BuilderLink.NEVER && !accounts.contains(BUILDER)) {
+      accounts.add(BUILDER);
+    }
+    return List.copyOf(accounts);
+  }
+
+  /** OpenShift's account for builds. */
+  public static final String BUILDER = io.ecrsecret.kube.ServiceAccountLinker.BUILDER;
+
   /** When to delete the pods stuck pulling from these registries that a controller recreates. */
   public enum Healing {
     NEVER,
