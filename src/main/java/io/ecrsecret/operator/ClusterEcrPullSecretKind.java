@@ -6,7 +6,6 @@ import io.ecrsecret.core.NamespacePattern;
 import io.ecrsecret.core.NamespaceSelection;
 import io.ecrsecret.operator.api.ClusterEcrPullSecret;
 import io.ecrsecret.operator.api.NamespaceSelectorSpec;
-import io.ecrsecret.operator.api.PullSecretSpec.DeletionPolicy;
 import io.ecrsecret.operator.api.PullSecretStatus;
 import io.ecrsecret.refresh.RefreshSpec;
 import java.util.ArrayList;
@@ -88,18 +87,8 @@ final class ClusterEcrPullSecretKind
   }
 
   @Override
-  public List<String> linkedAccounts(ClusterEcrPullSecret resource) {
-    return SpecMapping.linkedAccounts(resource.getSpec());
-  }
-
-  @Override
-  public String secretName(ClusterEcrPullSecret resource) {
-    return resource.getSpec().getSecretName();
-  }
-
-  @Override
-  public DeletionPolicy deletionPolicy(ClusterEcrPullSecret resource) {
-    return SpecMapping.deletionPolicy(resource.getSpec());
+  public DesiredState.Footprint footprint(ClusterEcrPullSecret resource) {
+    return SpecMapping.footprint(resource.getSpec());
   }
 
   @Override

@@ -93,7 +93,7 @@ record CompatKind<R extends CustomResource<?, CompatStatus>>(
             identity,
             NamespaceSelection.named(resource.getMetadata().getNamespace()),
             owner)
-        .secretName(secretName(resource))
+        .secretName(secretNameOf.apply(resource))
         .format(format)
         .argoUrl(urlOf.apply(resource))
         .serviceAccounts(List.of())
@@ -113,24 +113,15 @@ record CompatKind<R extends CustomResource<?, CompatStatus>>(
   }
 
   @Override
-  public List<String> linkedAccounts(R resource) {
-    return List.of();
-  }
-
-  @Override
   public boolean linksServiceAccounts() {
     return false;
   }
 
   @Override
-  public String secretName(R resource) {
-    return secretNameOf.apply(resource);
-  }
-
-  @Override
-  public DeletionPolicy deletionPolicy(R resource) {
+  public DesiredState.Footprint footprint(R resource) {
     DeletionPolicy policy = deletionPolicyOf.apply(resource);
-    return policy == null ? DeletionPolicy.RETAIN : policy;
+    return new DesiredState.Footprint(
+        secretNameOf.apply(resource), List.of(), policy == null ? DeletionPolicy.RETAIN : policy);
   }
 
   @Override

@@ -3,10 +3,8 @@ package io.ecrsecret.operator;
 import io.ecrsecret.aws.AwsIdentity;
 import io.ecrsecret.core.NamespaceSelection;
 import io.ecrsecret.operator.api.EcrPullSecret;
-import io.ecrsecret.operator.api.PullSecretSpec.DeletionPolicy;
 import io.ecrsecret.operator.api.PullSecretStatus;
 import io.ecrsecret.refresh.RefreshSpec;
-import java.util.List;
 import java.util.Optional;
 
 /** An EcrPullSecret: the pull secret of its own namespace. */
@@ -41,18 +39,8 @@ final class EcrPullSecretKind implements PullSecretKind<EcrPullSecret, PullSecre
   }
 
   @Override
-  public List<String> linkedAccounts(EcrPullSecret resource) {
-    return SpecMapping.linkedAccounts(resource.getSpec());
-  }
-
-  @Override
-  public String secretName(EcrPullSecret resource) {
-    return resource.getSpec().getSecretName();
-  }
-
-  @Override
-  public DeletionPolicy deletionPolicy(EcrPullSecret resource) {
-    return SpecMapping.deletionPolicy(resource.getSpec());
+  public DesiredState.Footprint footprint(EcrPullSecret resource) {
+    return SpecMapping.footprint(resource.getSpec());
   }
 
   @Override

@@ -1,18 +1,17 @@
 package io.ecrsecret.operator;
 
 import io.ecrsecret.aws.AwsIdentity;
-import io.ecrsecret.operator.api.PullSecretSpec.DeletionPolicy;
 import io.ecrsecret.operator.api.PullSecretStatus;
 import io.ecrsecret.refresh.RefreshSpec;
 import io.fabric8.kubernetes.client.CustomResource;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /**
  * What one kind of pull-secret resource means, and all that differs between the kinds: how its spec
  * reads as a refresh, as whom, which service accounts it links, what becomes of its secrets when it
- * is deleted, and its status. {@link PullSecretReconciler} does the rest, the same for every kind.
+ * is deleted, and its status; read once per reconcile, through {@link DesiredState#read}. {@link
+ * PullSecretReconciler} does the rest, the same for every kind.
  *
  * @param <R> the resource kind
  * @param <S> its status
@@ -44,15 +43,11 @@ interface PullSecretKind<R extends CustomResource<?, S>, S extends PullSecretSta
   RefreshSpec.Builder refresh(R resource, AwsIdentity identity, String owner);
 
   /**
-   * The service accounts the resource links its secret to (OpenShift's builder included where it
-   * may; {@code *} for every account): the ones whose events matter, and the only links removed
-   * with the secret. Empty for a kind that links none (it then watches no service account).
+   * Its secret's name, the accounts it links (OpenShift's builder included where it may; {@code *}
+   * for every account; none for a kind that links none) and what becomes of its secrets when it is
+   * deleted: never fails, so that a resource whose spec cannot be served is still cleaned up.
    */
-  List<String> linkedAccounts(R resource);
-
-  String secretName(R resource);
-
-  DeletionPolicy deletionPolicy(R resource);
+  DesiredState.Footprint footprint(R resource);
 
   S newStatus();
 

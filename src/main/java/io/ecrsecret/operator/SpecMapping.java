@@ -55,7 +55,13 @@ final class SpecMapping {
     };
   }
 
-  static DeletionPolicy deletionPolicy(PullSecretSpec spec) {
+  /** The secret name, links and deletion policy of either of our kinds. */
+  static DesiredState.Footprint footprint(PullSecretSpec spec) {
+    return new DesiredState.Footprint(
+        spec.getSecretName(), linkedAccounts(spec), deletionPolicy(spec));
+  }
+
+  private static DeletionPolicy deletionPolicy(PullSecretSpec spec) {
     return spec.getDeletionPolicy() == null ? DeletionPolicy.DELETE : spec.getDeletionPolicy();
   }
 
@@ -72,7 +78,7 @@ final class SpecMapping {
   }
 
   /** The accounts a resource links: those it names, and OpenShift's builder unless told not to. */
-  static List<String> linkedAccounts(PullSecretSpec spec) {
+  private static List<String> linkedAccounts(PullSecretSpec spec) {
     return RefreshSpec.linkedAccounts(serviceAccounts(spec), builderLink(spec));
   }
 

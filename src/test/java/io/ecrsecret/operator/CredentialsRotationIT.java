@@ -57,7 +57,7 @@ class CredentialsRotationIT {
         kube.resource(keysSecret(keys.accessKeyId(), keys.secretAccessKey())).update();
         long fixed = System.nanoTime();
         await()
-            .atMost(PullSecretReconciler.KEYS_RECHECK.plusSeconds(15))
+            .atMost(RefusedKeys.KEYS_RECHECK.plusSeconds(15))
             .until(() -> reason(kube).equals("SecretReady"));
         System.out.println(
             "Ready "
@@ -77,8 +77,7 @@ class CredentialsRotationIT {
     }
   }
 
-  private static final Duration KEYS_RECHECK_AND_A_BIT =
-      PullSecretReconciler.KEYS_RECHECK.plusSeconds(5);
+  private static final Duration KEYS_RECHECK_AND_A_BIT = RefusedKeys.KEYS_RECHECK.plusSeconds(5);
 
   private static String reason(KubernetesClient kube) {
     var r = kube.resources(EcrPullSecret.class).inNamespace("rotate").withName("pull").get();

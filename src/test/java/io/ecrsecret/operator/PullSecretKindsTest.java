@@ -50,9 +50,9 @@ class PullSecretKindsTest {
     assertThat(spec.adoption()).isEqualTo(Adoption.NEVER);
     assertThat(spec.healing()).isEqualTo(RefreshSpec.Healing.NEVER);
     assertThat(spec.format()).isEqualTo(OutputFormat.DOCKERCONFIGJSON);
-    assertThat(new EcrPullSecretKind().linkedAccounts(eps())).containsExactly("default", "builder");
-    assertThat(new EcrPullSecretKind().deletionPolicy(eps()))
-        .isEqualTo(PullSecretSpec.DeletionPolicy.DELETE);
+    var footprint = new EcrPullSecretKind().footprint(eps());
+    assertThat(footprint.linkedAccounts()).containsExactly("default", "builder");
+    assertThat(footprint.deletionPolicy()).isEqualTo(PullSecretSpec.DeletionPolicy.DELETE);
   }
 
   @Test
@@ -151,7 +151,9 @@ class PullSecretKindsTest {
     assertThat(spec.serviceAccounts()).isEmpty();
     assertThat(spec.builderLink()).isEqualTo(RefreshSpec.BuilderLink.NEVER);
     assertThat(kind.linksServiceAccounts()).isFalse();
-    assertThat(kind.deletionPolicy(mobb(null))).isEqualTo(PullSecretSpec.DeletionPolicy.RETAIN);
+    assertThat(kind.footprint(mobb(null)).deletionPolicy())
+        .isEqualTo(PullSecretSpec.DeletionPolicy.RETAIN);
+    assertThat(kind.footprint(mobb(null)).linkedAccounts()).isEmpty();
   }
 
   @Test
