@@ -2,6 +2,7 @@ package io.ecrsecret.cli;
 
 import io.ecrsecret.operator.EcrSecretOperator;
 import io.ecrsecret.operator.OperatorConfig;
+import io.ecrsecret.operator.OperatorConfig.Defaults;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,14 +47,14 @@ final class OperatorCommand implements Callable<Integer> {
   @Option(
       names = "--metrics-port",
       paramLabel = "PORT",
-      defaultValue = "8080",
+      defaultValue = Defaults.METRICS_PORT,
       description = "Prometheus /metrics (default: ${DEFAULT-VALUE}).")
   int metricsPort;
 
   @Option(
       names = "--health-port",
       paramLabel = "PORT",
-      defaultValue = "8081",
+      defaultValue = Defaults.HEALTH_PORT,
       description = "/healthz and /readyz (default: ${DEFAULT-VALUE}).")
   int healthPort;
 
@@ -68,7 +69,7 @@ final class OperatorCommand implements Callable<Integer> {
   @Option(
       names = "--lease-name",
       paramLabel = "NAME",
-      defaultValue = "ecr-secret-operator",
+      defaultValue = Defaults.LEASE_NAME,
       description = "The Lease for leader election (default: ${DEFAULT-VALUE}).")
   String leaseName;
 
@@ -142,7 +143,7 @@ final class OperatorCommand implements Callable<Integer> {
   @Option(
       names = "--max-reconcile-interval",
       paramLabel = "DURATION",
-      defaultValue = "1h",
+      defaultValue = Defaults.MAX_RECONCILE_INTERVAL,
       converter = DurationConverter.class,
       description = "Reconcile every resource at least this often (default: ${DEFAULT-VALUE}).")
   Duration maxReconcileInterval;
@@ -150,7 +151,7 @@ final class OperatorCommand implements Callable<Integer> {
   @Option(
       names = "--retry-backoff",
       paramLabel = "DURATION",
-      defaultValue = "15s",
+      defaultValue = Defaults.RETRY_BACKOFF,
       converter = DurationConverter.class,
       description =
           "First wait after a failure; doubles each time, up to 10m (default: ${DEFAULT-VALUE}).")
@@ -171,11 +172,19 @@ final class OperatorCommand implements Callable<Integer> {
   @Option(
       names = "--own-pull-secret",
       paramLabel = "NAME",
-      defaultValue = "ecr-secret-operator-pull",
+      defaultValue = Defaults.OWN_PULL_SECRET,
       description =
           "The pull secret the operator's pods name in imagePullSecrets (default:"
               + " ${DEFAULT-VALUE}).")
   String ownPullSecret;
+
+  @Option(
+      names = "--aws-dual-stack",
+      description =
+          "Call ECR and STS at their dual-stack (IPv4 and IPv6) endpoints (ecr.REGION.api.aws), as"
+              + " an IPv6-only cluster needs. Default: off (the AWS SDK's own"
+              + " AWS_USE_DUALSTACK_ENDPOINT applies).")
+  boolean awsDualStack;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -202,7 +211,9 @@ final class OperatorCommand implements Callable<Integer> {
                     .build());
     var client = runtime.kubernetes().get();
     var stopped = new CountDownLatch(1);
-    var operator = EcrSecretOperator.start(config, client, runtime.clock(), runtime.aws());
+    var operator =
+        EcrSecretOperator.start(
+            config, client, runtime.clock(), runtime.aws().withDualStack(awsDualStack));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

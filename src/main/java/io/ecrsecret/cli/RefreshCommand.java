@@ -85,8 +85,18 @@ final class RefreshCommand implements Callable<Integer> {
       required = true,
       description =
           "ECR registry: ACCOUNT.dkr.ecr.REGION.amazonaws.com (also ecr-fips and"
-              + " amazonaws.com.cn), or ACCOUNT:REGION. Repeatable: one secret, many registries.")
+              + " amazonaws.com.cn), its dual-stack (IPv6) name ACCOUNT.dkr-ecr.REGION.on.aws"
+              + " (also dkr-ecr-fips), or ACCOUNT:REGION. Repeatable: one secret, many registries"
+              + " (give both names to have an entry under each).")
   List<String> registries = new ArrayList<>();
+
+  @Option(
+      names = "--aws-dual-stack",
+      description =
+          "Call ECR and STS at their dual-stack (IPv4 and IPv6) endpoints (ecr.REGION.api.aws), as"
+              + " an IPv6-only cluster needs. Default: off (the AWS SDK's own"
+              + " AWS_USE_DUALSTACK_ENDPOINT applies).")
+  boolean awsDualStack;
 
   @Option(
       names = {"-s", "--secret-name"},
@@ -98,7 +108,7 @@ final class RefreshCommand implements Callable<Integer> {
   @Option(
       names = "--format",
       paramLabel = "FORMAT",
-      defaultValue = "dockerconfigjson",
+      defaultValue = RefreshSpec.DEFAULT_FORMAT,
       description =
           "dockerconfigjson (an image-pull secret), argocd-helm (an Argo CD repository secret"
               + " for Helm charts in ECR) or argocd-helm-creds (an Argo CD credential template for"
@@ -129,7 +139,7 @@ final class RefreshCommand implements Callable<Integer> {
   @Option(
       names = "--builder-link",
       paramLabel = "auto|always|never",
-      defaultValue = "auto",
+      defaultValue = RefreshSpec.DEFAULT_BUILDER_LINK,
       description =
           "Also let OpenShift's 'builder' account use the secret for builds and pushes"
               + " (oc secrets link builder SECRET --for=pull,mount). auto: where the account"
@@ -190,7 +200,7 @@ final class RefreshCommand implements Callable<Integer> {
         });
     CliRuntime runtime = main.runtime();
     try (KubernetesClient client = runtime.kubernetes().get();
-        AwsEcrTokenSource aws = new AwsEcrTokenSource(runtime.aws())) {
+        AwsEcrTokenSource aws = new AwsEcrTokenSource(runtime.aws().withDualStack(awsDualStack))) {
       RefreshPolicy policy = RefreshPolicy.DEFAULT.withMargin(margin);
       RefreshSpec spec = UserInput.read(command, () -> spec(client));
       var refresher =

@@ -7,12 +7,7 @@ import io.ecrsecret.aws.TokenCache;
 import io.ecrsecret.core.RefreshPolicy;
 import io.ecrsecret.kube.AwsKeysSecretReader;
 import io.ecrsecret.kube.ManagedSecretRemover;
-import io.ecrsecret.operator.api.ClusterEcrPullSecret;
-import io.ecrsecret.operator.api.EcrPullSecret;
-import io.ecrsecret.operator.compat.ArgoHelmRepoSecret;
-import io.ecrsecret.operator.compat.MobbSecret;
 import io.ecrsecret.refresh.PullSecretRefresher;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -29,7 +24,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -80,9 +74,6 @@ public final class EcrSecretOperator implements AutoCloseable {
     }
   }
 
-  /** A kind the operator can serve: its CRD and how to make its reconciler. */
-  private record Kind(String label, Class<? extends HasMetadata> resource, String crdFile) {}
-
   private final OperatorConfig config;
   private final KubernetesClient client;
   private final PullSecretReconciler.Services services;
@@ -105,7 +96,7 @@ public final class EcrSecretOperator implements AutoCloseable {
   private final Optional<OwnPullSecret> ownPullSecret;
   private final AtomicBoolean ownPullSecretStarted = new AtomicBoolean();
   private volatile Operator operator;
-  private volatile List<Kind> served = List.of();
+  private volatile List<KindReconcilers.Kind> served = List.of();
   private HttpEndpoints endpoints;
 
   private EcrSecretOperator(
@@ -177,15 +168,20 @@ public final class EcrSecretOperator implements AutoCloseable {
   }
 
   private void begin() {
-    List<Kind> wanted = wantedKinds();
-    List<Kind> installed = wanted.stream().filter(k -> client.supports(k.resource())).toList();
-    List<Kind> missing = wanted.stream().filter(k -> !installed.contains(k)).toList();
+    List<KindReconcilers.Kind> wanted = KindReconcilers.wanted(config);
+    List<KindReconcilers.Kind> installed =
+        wanted.stream().filter(k -> client.supports(k.resource())).toList();
+    List<KindReconcilers.Kind> missing =
+        wanted.stream().filter(k -> !installed.contains(k)).toList();
     if (installed.isEmpty()) {
       throw new NoCrdInstalledException(
           "no CRD of a kind this operator serves is installed ("
-              + labels(wanted)
+              + KindReconcilers.labels(wanted)
               + "). Install them first: kubectl apply -f "
-              + missing.stream().map(Kind::crdFile).distinct().collect(Collectors.joining(" -f "))
+              + missing.stream()
+                  .map(KindReconcilers.Kind::crdFile)
+                  .distinct()
+                  .collect(Collectors.joining(" -f "))
               + " (or the Helm chart, which installs them)");
     }
     serve(installed);
@@ -204,7 +200,7 @@ public final class EcrSecretOperator implements AutoCloseable {
                     && operator.getRuntimeInfo().allEventSourcesAreHealthy());
     log.info(
         "Serving {} in {}; metrics on :{}/metrics, health on :{}/healthz{}",
-        labels(installed),
+        KindReconcilers.labels(installed),
         config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces(),
         endpoints.metricsPort(),
         endpoints.healthPort(),
@@ -215,8 +211,11 @@ public final class EcrSecretOperator implements AutoCloseable {
       log.warn(
           "Not serving {}: their CRDs are not installed (kubectl apply -f {}); served as soon as"
               + " they are",
-          labels(missing),
-          missing.stream().map(Kind::crdFile).distinct().collect(Collectors.joining(" -f ")));
+          KindReconcilers.labels(missing),
+          missing.stream()
+              .map(KindReconcilers.Kind::crdFile)
+              .distinct()
+              .collect(Collectors.joining(" -f ")));
       crdCheck.scheduleWithFixedDelay(
           this::serveNewlyInstalled,
           CRD_CHECK.toMillis(),
@@ -225,29 +224,8 @@ public final class EcrSecretOperator implements AutoCloseable {
     }
   }
 
-  /**
-   * The kinds this install serves: ours (the cluster kind only cluster-wide), rh-mobb's if asked.
-   */
-  private List<Kind> wantedKinds() {
-    var kinds = new ArrayList<Kind>();
-    kinds.add(new Kind("EcrPullSecret", EcrPullSecret.class, "deploy/crds/"));
-    if (config.watchNamespaces().isEmpty()) {
-      // the cluster kind needs cluster-wide rights: served only by a cluster-wide install
-      kinds.add(new Kind("ClusterEcrPullSecret", ClusterEcrPullSecret.class, "deploy/crds/"));
-    }
-    if (config.compat()) {
-      kinds.add(new Kind("Secret.ecr.mobb.redhat.com", MobbSecret.class, "deploy/crds/compat/"));
-      kinds.add(
-          new Kind(
-              "ArgoHelmRepoSecret.ecr.mobb.redhat.com",
-              ArgoHelmRepoSecret.class,
-              "deploy/crds/compat/"));
-    }
-    return kinds;
-  }
-
   /** Starts the framework with a reconciler for each of these kinds. */
-  private void serve(List<Kind> kinds) {
+  private void serve(List<KindReconcilers.Kind> kinds) {
     var started = framework();
     Consumer<ControllerConfigurationOverrider<?>> namespaced =
         c -> {
@@ -271,25 +249,7 @@ public final class EcrSecretOperator implements AutoCloseable {
                             credentials.readCredentialsFile(
                                 leaseNamespace, config.compatCredentialsSecret().orElseThrow()),
                             List.of()));
-    for (Kind kind : kinds) {
-      if (kind.resource() == EcrPullSecret.class) {
-        started.register(new KindReconcilers.EcrPullSecrets(services), c -> namespaced.accept(c));
-      } else if (kind.resource() == ClusterEcrPullSecret.class) {
-        started.register(
-            new KindReconcilers.ClusterEcrPullSecrets(services, config.leaseNamespace()),
-            c ->
-                c.watchingAllNamespaces()
-                    .withReconciliationMaxInterval(config.maxReconcileInterval())
-                    .withRetry(RETRY));
-      } else if (kind.resource() == MobbSecret.class) {
-        started.register(
-            new KindReconcilers.MobbSecrets(services, compatIdentity), c -> namespaced.accept(c));
-      } else {
-        started.register(
-            new KindReconcilers.ArgoHelmRepoSecrets(services, compatIdentity),
-            c -> namespaced.accept(c));
-      }
-    }
+    KindReconcilers.register(started, kinds, services, config, namespaced, compatIdentity);
     started.start();
     operator = started;
     served = List.copyOf(kinds);
@@ -301,13 +261,14 @@ public final class EcrSecretOperator implements AutoCloseable {
    */
   private void serveNewlyInstalled() {
     try {
-      List<Kind> wanted = wantedKinds();
-      List<Kind> installed = wanted.stream().filter(k -> client.supports(k.resource())).toList();
+      List<KindReconcilers.Kind> wanted = KindReconcilers.wanted(config);
+      List<KindReconcilers.Kind> installed =
+          wanted.stream().filter(k -> client.supports(k.resource())).toList();
       if (installed.size() <= served.size() || closing.get()) {
         return;
       }
       var added = installed.stream().filter(k -> !served.contains(k)).toList();
-      log.info("The CRDs of {} are installed now: serving them too", labels(added));
+      log.info("The CRDs of {} are installed now: serving them too", KindReconcilers.labels(added));
       restarting.set(true);
       try {
         operator.stop();
@@ -354,10 +315,6 @@ public final class EcrSecretOperator implements AutoCloseable {
                     false));
           }
         });
-  }
-
-  private static String labels(List<Kind> kinds) {
-    return kinds.stream().map(Kind::label).collect(Collectors.joining(", "));
   }
 
   /**

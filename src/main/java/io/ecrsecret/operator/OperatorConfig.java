@@ -106,6 +106,21 @@ public record OperatorConfig(
     }
   }
 
+  /**
+   * The defaults, declared once: the builder starts from them, and the {@code operator} command's
+   * options show and use the same constants.
+   */
+  public static final class Defaults {
+    public static final String METRICS_PORT = "8080";
+    public static final String HEALTH_PORT = "8081";
+    public static final String LEASE_NAME = "ecr-secret-operator";
+    public static final String MAX_RECONCILE_INTERVAL = "1h";
+    public static final String RETRY_BACKOFF = "15s";
+    public static final String OWN_PULL_SECRET = "ecr-secret-operator-pull";
+
+    private Defaults() {}
+  }
+
   /** Every field at its default. */
   public static Builder builder() {
     return new Builder();
@@ -114,10 +129,10 @@ public record OperatorConfig(
   /** The fields of an {@link OperatorConfig}, each at its documented default until set. */
   public static final class Builder {
     private List<String> watchNamespaces = List.of();
-    private int metricsPort = 8080;
-    private int healthPort = 8081;
+    private int metricsPort = Integer.parseInt(Defaults.METRICS_PORT);
+    private int healthPort = Integer.parseInt(Defaults.HEALTH_PORT);
     private boolean leaderElection = true;
-    private String leaseName = "ecr-secret-operator";
+    private String leaseName = Defaults.LEASE_NAME;
     private Optional<String> leaseNamespace = Optional.empty();
     private List<String> allowedRoleArns = List.of();
     private boolean defaultIdentityForNamespaced = true;
@@ -125,11 +140,11 @@ public record OperatorConfig(
     private Optional<String> compatCredentialsSecret = Optional.empty();
     private List<String> compatIdentityNamespaces = List.of();
     private boolean compatAdoptOtherSecrets;
-    private Duration maxReconcileInterval = Duration.ofHours(1);
+    private Duration maxReconcileInterval = DurationText.parse(Defaults.MAX_RECONCILE_INTERVAL);
     private Optional<String> identity = Optional.empty();
-    private Duration retryBackoff = Duration.ofSeconds(15);
+    private Duration retryBackoff = DurationText.parse(Defaults.RETRY_BACKOFF);
     private List<RegistryRef> ownPullSecretRegistries = List.of();
-    private String ownPullSecretName = "ecr-secret-operator-pull";
+    private String ownPullSecretName = Defaults.OWN_PULL_SECRET;
 
     private Builder() {}
 

@@ -52,6 +52,8 @@ public record RefreshSpec(
 
   public static final String DEFAULT_SECRET_NAME = "ecr-pull-secret";
   public static final String DEFAULT_SERVICE_ACCOUNT = "default";
+  public static final String DEFAULT_FORMAT = "dockerconfigjson";
+  public static final String DEFAULT_BUILDER_LINK = "auto";
 
   /** In {@code serviceAccounts}: every service account of the namespace, new ones included. */
   public static final String ALL_SERVICE_ACCOUNTS = "*";
@@ -105,11 +107,12 @@ public record RefreshSpec(
     private final NamespaceSelection namespaces;
     private final String owner;
     private String secretName = DEFAULT_SECRET_NAME;
-    private OutputFormat format = OutputFormat.DOCKERCONFIGJSON;
+    private OutputFormat format = OutputFormat.parse(DEFAULT_FORMAT);
     private Optional<String> argoUrl = Optional.empty();
     private boolean createNamespaces;
     private List<String> serviceAccounts = List.of(DEFAULT_SERVICE_ACCOUNT);
-    private BuilderLink builderLink = BuilderLink.AUTO;
+    private BuilderLink builderLink =
+        BuilderLink.valueOf(DEFAULT_BUILDER_LINK.toUpperCase(java.util.Locale.ROOT));
     private Adoption adoption = Adoption.NEVER;
     private boolean dryRun;
     private List<String> restartDeployments = List.of();

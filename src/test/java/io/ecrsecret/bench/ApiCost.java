@@ -173,6 +173,7 @@ final class ApiCost implements AutoCloseable {
     sandbox.aws().tokenExpiresIn(Duration.ofHours(10));
     Benchmark.log("API cost at " + size + ": starting the operator process");
     var restarted = new OperatorProcess[1];
+    var replicas = new OperatorProcess[2];
     try (var operator =
         OperatorProcess.start(
             root, sandbox, List.of("--no-leader-election", "--max-reconcile-interval", "20s"))) {
@@ -359,6 +360,48 @@ final class ApiCost implements AutoCloseable {
           "restart" + namespaces,
           Map.of("requests", restart.requests(), "writes", restartWrites, "tokens", restartTokens));
 
+      // a leader change (two replicas; the leader dies, SIGKILL): the standby waits out the lease,
+      // then reads what it watches, and writes nothing and asks AWS for nothing
+      restarted[0].close();
+      restarted[0] = null;
+      var elected =
+          List.of(
+              "--lease-name", "bench-leader",
+              "--lease-namespace", "default",
+              "--max-reconcile-interval", "20s");
+      replicas[0] = OperatorProcess.start(root, sandbox, elected, Map.of("POD_NAME", "bench-a"));
+      Benchmark.await(Duration.ofMinutes(5), () -> reconciledOnce(replicas[0]));
+      replicas[1] = OperatorProcess.start(root, sandbox, elected, Map.of("POD_NAME", "bench-b"));
+      Benchmark.await(Duration.ofMinutes(1), () -> serving(replicas[1]));
+      int tokensBeforeChange = sandbox.aws().requestCount("ecr:GetAuthorizationToken");
+      Cost change =
+          measure(
+              () -> {
+                replicas[0].kill();
+                Benchmark.await(Duration.ofMinutes(5), () -> reconciledOnce(replicas[1]));
+              });
+      int changeTokens =
+          sandbox.aws().requestCount("ecr:GetAuthorizationToken") - tokensBeforeChange;
+      long changeWrites = writes(change);
+      Benchmark.log(
+          "leader change: "
+              + change.seconds()
+              + " s (the lease included), "
+              + change
+              + ", "
+              + changeTokens
+              + " tokens");
+      rows.add(
+          row(
+              "API requests: leader change (leader killed)",
+              size + ", all valid",
+              change,
+              "0 writes, 0 tokens",
+              ok(changeWrites == 0 && changeTokens == 0)));
+      json.put(
+          "leaderChange" + namespaces,
+          Map.of("requests", change.requests(), "writes", changeWrites, "tokens", changeTokens));
+
       Benchmark.log("deleting the resource: the operator removes its " + secrets + " secrets");
       long d0 = System.nanoTime();
       driver.resources(ClusterEcrPullSecret.class).withName("bench-cost").delete();
@@ -375,8 +418,10 @@ final class ApiCost implements AutoCloseable {
               "-"));
       json.put("deletionSeconds" + namespaces, deletion);
     } finally {
-      if (restarted[0] != null) {
-        restarted[0].close();
+      for (var process : java.util.Arrays.asList(restarted[0], replicas[0], replicas[1])) {
+        if (process != null) {
+          process.close();
+        }
       }
       sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
       close();
@@ -390,6 +435,19 @@ final class ApiCost implements AutoCloseable {
           >= 1;
     } catch (java.io.IOException e) {
       return false; // not serving its metrics yet
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Whether the process serves its metrics (a standby does, leading nothing). */
+  private static boolean serving(OperatorProcess operator) {
+    try {
+      operator.metric("jvm_threads_live_threads");
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;

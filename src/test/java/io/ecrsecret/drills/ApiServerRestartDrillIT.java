@@ -84,7 +84,8 @@ class ApiServerRestartDrillIT {
         cluster.killApiServer();
         Thread.sleep(3_000);
         cluster.startApiServer();
-        TestCluster.namespace(kube, "restart-late", fanOut.labels());
+        // the controller manager makes its default account once its own watches are back
+        TestCluster.namespace(kube, "restart-late", fanOut.labels(), Duration.ofSeconds(90));
         kube.secrets().inNamespace("restart-drill-007").withName(fanOut.name()).delete();
         fanOut.awaitReady(kube, namespaces + 1, Duration.ofSeconds(90));
         assertThat(operator.isAlive()).isTrue();

@@ -181,7 +181,14 @@ class MigrationDrillIT {
                             .list()
                             .getItems()
                             .isEmpty());
-        Thread.sleep(2_000); // a garbage collector that would delete them has had its chance
+        // a garbage collector that would delete them has its chance: they stay throughout
+        await()
+            .during(Duration.ofSeconds(2))
+            .atMost(Duration.ofSeconds(4))
+            .until(
+                () ->
+                    secret(kube, "ecr-docker-secret") != null
+                        && secret(kube, "ecr-argo-helm-secret") != null);
         Secret kept = secret(kube, "ecr-docker-secret");
         assertThat(kept).isNotNull();
         assertThat(kept.getMetadata().getUid()).isEqualTo(docker.getMetadata().getUid());

@@ -416,7 +416,11 @@ class OperatorIT {
             () ->
                 kube.resources(EcrPullSecret.class).inNamespace("op-retain").withName("pull").get()
                     == null);
-    Thread.sleep(2_000);
+    // a garbage collector that would delete it has its chance: the secret stays throughout
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(4))
+        .until(() -> secret("op-retain", "ecr-pull") != null);
     Secret kept = secret("op-retain", "ecr-pull");
     assertThat(kept).isNotNull();
     assertThat(kept.getMetadata().getUid()).isEqualTo(uid);

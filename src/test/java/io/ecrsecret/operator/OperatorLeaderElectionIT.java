@@ -56,11 +56,14 @@ class OperatorLeaderElectionIT {
           .atMost(Duration.ofSeconds(30))
           .until(
               () -> kube.secrets().inNamespace("le-one").withName("ecr-pull-secret").get() != null);
-      Thread.sleep(2000);
-      assertThat(metric(leading.scrape(), "ecr_secret_reconcile_seconds_count")).isPositive();
-      assertThat(metric(standby.scrape(), "ecr_secret_reconcile_seconds_count"))
-          .as("the standby reconciles nothing")
-          .isZero();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .ignoreExceptions()
+          .until(() -> metric(leading.scrape(), "ecr_secret_reconcile_seconds_count") > 0);
+      await("the standby reconciles nothing")
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(4))
+          .until(() -> metric(standby.scrape(), "ecr_secret_reconcile_seconds_count") == 0);
       assertThat(metric(standby.scrape(), "ecr_secret_refreshes_total")).isZero();
 
       long stoppedAt = System.nanoTime();

@@ -72,6 +72,15 @@ public final class TestCluster {
    * as a real cluster does within a second.
    */
   public static void namespace(KubernetesClient kube, String name, Map<String, String> labels) {
+    namespace(kube, name, labels, Duration.ofSeconds(30));
+  }
+
+  /**
+   * A namespace, once its {@code default} account exists: within {@code accountWithin} (longer
+   * right after an API server restart, while the controller manager's watches reconnect).
+   */
+  public static void namespace(
+      KubernetesClient kube, String name, Map<String, String> labels, Duration accountWithin) {
     kube.resource(
             new NamespaceBuilder()
                 .withNewMetadata()
@@ -80,13 +89,18 @@ public final class TestCluster {
                 .endMetadata()
                 .build())
         .create();
-    awaitDefaultServiceAccount(kube, name);
+    awaitDefaultServiceAccount(kube, name, accountWithin);
   }
 
   /** Waits until the controller manager has made the namespace's {@code default} account. */
   public static ServiceAccount awaitDefaultServiceAccount(KubernetesClient kube, String namespace) {
+    return awaitDefaultServiceAccount(kube, namespace, Duration.ofSeconds(30));
+  }
+
+  private static ServiceAccount awaitDefaultServiceAccount(
+      KubernetesClient kube, String namespace, Duration within) {
     return await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(within)
         .pollInterval(Duration.ofMillis(50))
         .until(
             () -> kube.serviceAccounts().inNamespace(namespace).withName("default").get(),
