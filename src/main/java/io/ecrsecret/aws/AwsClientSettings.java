@@ -10,8 +10,12 @@ import java.time.Duration;
  *     with the SDK's exponential backoff and jitter (default 5)
  * @param attemptTimeout how long one attempt may take (default 10s)
  * @param callTimeout how long a call may take with all its retries (default 60s)
+ * @param dualStack call the AWS APIs at their dual-stack (IPv4 and IPv6) endpoints, {@code
+ *     ecr.REGION.api.aws} and {@code sts.REGION.api.aws}, as an IPv6-only cluster needs (default
+ *     off; the SDK's own {@code AWS_USE_DUALSTACK_ENDPOINT} setting applies then)
  */
-public record AwsClientSettings(int maxAttempts, Duration attemptTimeout, Duration callTimeout) {
+public record AwsClientSettings(
+    int maxAttempts, Duration attemptTimeout, Duration callTimeout, boolean dualStack) {
 
   public static final AwsClientSettings DEFAULT =
       new AwsClientSettings(5, Duration.ofSeconds(10), Duration.ofSeconds(60));
@@ -20,5 +24,14 @@ public record AwsClientSettings(int maxAttempts, Duration attemptTimeout, Durati
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
     }
+  }
+
+  public AwsClientSettings(int maxAttempts, Duration attemptTimeout, Duration callTimeout) {
+    this(maxAttempts, attemptTimeout, callTimeout, false);
+  }
+
+  /** These settings, at the dual-stack endpoints where asked. */
+  public AwsClientSettings withDualStack(boolean dualStack) {
+    return new AwsClientSettings(maxAttempts, attemptTimeout, callTimeout, dualStack);
   }
 }

@@ -227,6 +227,7 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
       StsClient sts =
           StsClient.builder()
               .region(Region.of(region))
+              .dualstackEnabled(dualStack())
               .credentialsProvider(current)
               .httpClient(http)
               .overrideConfiguration(overrides())
@@ -253,10 +254,16 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
   private EcrClient ecr(String region, AwsCredentialsProvider provider) {
     return EcrClient.builder()
         .region(Region.of(region))
+        .dualstackEnabled(dualStack())
         .credentialsProvider(provider)
         .httpClient(http)
         .overrideConfiguration(overrides())
         .build();
+  }
+
+  /** On where asked; otherwise unset, so that the SDK's own setting applies. */
+  private Boolean dualStack() {
+    return settings.dualStack() ? Boolean.TRUE : null;
   }
 
   private ClientOverrideConfiguration overrides() {

@@ -6,7 +6,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.ecrsecret.core.DurationText;
 import io.ecrsecret.core.NamespacePattern;
 import io.ecrsecret.kube.ManagedMarkers;
+import io.ecrsecret.kube.PullSecretWriter;
+import io.ecrsecret.kube.ServiceAccountLinker;
+import io.ecrsecret.operator.compat.ArgoHelmRepoSecret;
+import io.ecrsecret.operator.compat.MobbSecret;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +35,9 @@ import picocli.CommandLine.Spec;
     abbreviateSynopsis = true,
     description = {
       "List the pull secrets this program manages, when their tokens expire and how much time is"
-          + " left; flag those expired or about to expire.",
+          + " left, who keeps each (the CLI, an EcrPullSecret, a ClusterEcrPullSecret, an rh-mobb"
+          + " resource; adopted where it existed before) and which service accounts name it;"
+          + " flag those expired or about to expire.",
       ""
     },
     footer = {
@@ -62,13 +70,21 @@ final class StatusCommand implements Callable<Integer> {
 
   @Mixin OutputOption output;
 
+  /**
+   * @param owner who keeps it: {@code CLI}, {@code EcrPullSecret team-a/pull}, {@code
+   *     ClusterEcrPullSecret all}, {@code rh-mobb Secret team-a/ecr}; {@code (adopted)} where it
+   *     existed before and is given back as it was
+   * @param linkedServiceAccounts the accounts of its namespace that name it
+   */
   record Row(
       String namespace,
       String secret,
       List<String> registries,
       String expiresAt,
       String left,
-      String state) {}
+      String state,
+      String owner,
+      List<String> linkedServiceAccounts) {}
 
   @Override
   public Integer call() throws Exception {
@@ -76,6 +92,7 @@ final class StatusCommand implements Callable<Integer> {
         UserInput.read(command, () -> namespaces.stream().map(NamespacePattern::new).toList());
     Instant now = main.runtime().clock().instant();
     List<Secret> secrets;
+    java.util.Map<String, List<ServiceAccount>> accounts;
     var problems = new ArrayList<String>();
     try (KubernetesClient client = main.runtime().kubernetes().get()) {
       for (NamespacePattern p : patterns) {
@@ -95,10 +112,11 @@ final class StatusCommand implements Callable<Integer> {
                               || NamespacePattern.anyMatches(
                                   patterns, s.getMetadata().getNamespace()))
                   .toList();
+      accounts = serviceAccounts(client, secrets);
     }
     var rows = new ArrayList<Row>();
     for (Secret s : secrets) {
-      rows.add(row(s, now));
+      rows.add(row(s, now, accounts.getOrDefault(s.getMetadata().getNamespace(), List.of())));
     }
     rows.sort(Comparator.comparing(Row::namespace).thenComparing(Row::secret));
     for (NamespacePattern p : patterns) {
@@ -125,7 +143,9 @@ final class StatusCommand implements Callable<Integer> {
       main.out().println("No pull secrets managed by ecr-secret-operator found.");
     } else {
       var table = new ArrayList<List<String>>();
-      table.add(List.of("NAMESPACE", "SECRET", "EXPIRES", "LEFT", "STATE", "REGISTRIES"));
+      table.add(
+          List.of(
+              "NAMESPACE", "SECRET", "EXPIRES", "LEFT", "STATE", "OWNER", "LINKED", "REGISTRIES"));
       rows.forEach(
           r ->
               table.add(
@@ -135,6 +155,10 @@ final class StatusCommand implements Callable<Integer> {
                       r.expiresAt(),
                       r.left(),
                       r.state(),
+                      r.owner(),
+                      r.linkedServiceAccounts().isEmpty()
+                          ? "-"
+                          : String.join(",", r.linkedServiceAccounts()),
                       String.join(",", r.registries()))));
       main.out().print(Table.render(table));
     }
@@ -170,7 +194,65 @@ final class StatusCommand implements Callable<Integer> {
         .getItems();
   }
 
-  private Row row(Secret s, Instant now) {
+  /**
+   * The service accounts of the namespaces these secrets are in: one list per namespace (a few), or
+   * one of all namespaces (many).
+   */
+  private static java.util.Map<String, List<ServiceAccount>> serviceAccounts(
+      KubernetesClient client, List<Secret> secrets) {
+    var namespaces =
+        secrets.stream().map(s -> s.getMetadata().getNamespace()).distinct().sorted().toList();
+    var byNamespace = new java.util.HashMap<String, List<ServiceAccount>>();
+    try {
+      if (namespaces.size() > PER_NAMESPACE_LISTS) {
+        client.serviceAccounts().inAnyNamespace().list().getItems().stream()
+            .filter(a -> namespaces.contains(a.getMetadata().getNamespace()))
+            .forEach(
+                a ->
+                    byNamespace
+                        .computeIfAbsent(a.getMetadata().getNamespace(), k -> new ArrayList<>())
+                        .add(a));
+      } else {
+        for (String ns : namespaces) {
+          byNamespace.put(ns, client.serviceAccounts().inNamespace(ns).list().getItems());
+        }
+      }
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() != 403) {
+        throw e;
+      }
+      // no right to list accounts: the secrets are still listed, without their links
+    }
+    return byNamespace;
+  }
+
+  /** Up to this many namespaces, their accounts are listed one namespace at a time. */
+  private static final int PER_NAMESPACE_LISTS = 10;
+
+  /** Who keeps the secret, as a user knows it. */
+  static String owner(Secret s) {
+    String owner = ManagedMarkers.annotation(s, ManagedMarkers.OWNER);
+    String adopted =
+        "true".equals(ManagedMarkers.annotation(s, ManagedMarkers.ADOPTED)) ? " (adopted)" : "";
+    if (owner == null) {
+      return "unknown" + adopted;
+    }
+    if (owner.equals(PullSecretWriter.CLI_OWNER)) {
+      return "CLI" + adopted;
+    }
+    int slash = owner.indexOf('/');
+    if (slash < 0) {
+      return owner + adopted;
+    }
+    String kind = owner.substring(0, slash);
+    String name = owner.substring(slash + 1);
+    boolean rhMobbs =
+        kind.equals(HasMetadata.getKind(MobbSecret.class))
+            || kind.equals(HasMetadata.getKind(ArgoHelmRepoSecret.class));
+    return (rhMobbs ? "rh-mobb " : "") + kind + " " + name + adopted;
+  }
+
+  private Row row(Secret s, Instant now, List<ServiceAccount> accounts) {
     String annotated = ManagedMarkers.annotation(s, ManagedMarkers.REGISTRIES);
     List<String> registries =
         annotated == null
@@ -204,6 +286,12 @@ final class StatusCommand implements Callable<Integer> {
         registries,
         expiresAt == null ? "" : expiresAt.toString(),
         left,
-        state);
+        state,
+        owner(s),
+        accounts.stream()
+            .filter(a -> ServiceAccountLinker.mentions(a, s.getMetadata().getName()))
+            .map(a -> a.getMetadata().getName())
+            .sorted()
+            .toList());
   }
 }

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * An Amazon ECR registry: a private registry of an account in a region (standard, FIPS or China
- * partition host), or ECR Public ({@code public.ecr.aws}).
+ * partition host, or its dual-stack name under {@code on.aws}), or ECR Public ({@code
+ * public.ecr.aws}).
  *
  * @param host the registry host as image references name it
  * @param account the 12-digit AWS account, empty for ECR Public
@@ -32,6 +33,10 @@ public record RegistryRef(String host, String region, Kind kind) {
           "[0-9]{12}\\.dkr\\.(ecr|ecr-fips)\\.(?<region>[a-z0-9-]+)"
               + "\\.(?<domain>amazonaws\\.com|amazonaws\\.com\\.cn)");
 
+  /** The dual-stack (IPv4 and IPv6) names of a private registry: the same token serves both. */
+  private static final Pattern DUAL_STACK_HOST =
+      Pattern.compile("[0-9]{12}\\.(dkr-ecr|dkr-ecr-fips)\\.(?<region>[a-z0-9-]+)\\.on\\.aws");
+
   public RegistryRef {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(region, "region");
@@ -55,8 +60,9 @@ public record RegistryRef(String host, String region, Kind kind) {
   /**
    * Parses what a person writes for a registry: a host ({@code
    * 123456789012.dkr.ecr.us-east-1.amazonaws.com}, {@code ...dkr.ecr-fips...}, {@code
-   * ....amazonaws.com.cn}, {@code public.ecr.aws}), optionally as a URL or with a repository path
-   * after it, or the short form {@code ACCOUNT:REGION}.
+   * ....amazonaws.com.cn}, the dual-stack {@code 123456789012.dkr-ecr.us-east-1.on.aws}, {@code
+   * public.ecr.aws}), optionally as a URL or with a repository path after it, or the short form
+   * {@code ACCOUNT:REGION}.
    */
   public static RegistryRef parse(String text) {
     if (text == null || text.isBlank()) {
@@ -74,6 +80,19 @@ public record RegistryRef(String host, String region, Kind kind) {
     if (value.matches("[0-9]+:[a-z0-9-]+")) {
       String[] parts = value.split(":");
       return of(parts[0], parts[1]);
+    }
+    Matcher dualStack = DUAL_STACK_HOST.matcher(value);
+    if (dualStack.matches()) {
+      String region = dualStack.group("region");
+      if (!REGION.matcher(region).matches() || region.startsWith("cn-")) {
+        throw new InvalidRegistryException(
+            "'"
+                + text.trim()
+                + "' names region '"
+                + region
+                + "', which has no dual-stack registry name under on.aws");
+      }
+      return new RegistryRef(value, region, Kind.PRIVATE);
     }
     Matcher m = PRIVATE_HOST.matcher(value);
     if (!m.matches()) {
@@ -100,8 +119,9 @@ public record RegistryRef(String host, String region, Kind kind) {
   }
 
   private static final String EXPECTED =
-      "expected ACCOUNT.dkr.ecr.REGION.amazonaws.com (also ecr-fips and amazonaws.com.cn),"
-          + " ACCOUNT:REGION, or public.ecr.aws";
+      "expected ACCOUNT.dkr.ecr.REGION.amazonaws.com (also ecr-fips and amazonaws.com.cn), its"
+          + " dual-stack name ACCOUNT.dkr-ecr.REGION.on.aws (also dkr-ecr-fips), ACCOUNT:REGION, or"
+          + " public.ecr.aws";
 
   public boolean isPublic() {
     return kind == Kind.PUBLIC;

@@ -70,7 +70,7 @@ public final class SecretPolicy {
 
   /**
    * The secret as read is to become this one (its resource version makes the write conditional);
-   * {@code adopted} when this takes over a secret that nothing managed.
+   * {@code adopted} when this takes over a secret that nothing managed, or that our CLI kept.
    */
   public record Replace(Secret existing, Secret desired, boolean adopted) implements Decision {}
 
@@ -179,7 +179,7 @@ public final class SecretPolicy {
             .withData(data)
             .withStringData(null)
             .build();
-    return new Replace(existing, desired, !found.managed());
+    return new Replace(existing, desired, !found.managed() || found.takenFromCli(wanted));
   }
 
   /** A new secret holding only what is wanted, owned by the content's owner where it has one. */

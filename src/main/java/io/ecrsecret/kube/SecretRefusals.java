@@ -47,6 +47,16 @@ final class SecretRefusals {
           secret, currentOwner, managed, !managed && SecretPolicy.madeByReplacedOperator(secret));
     }
 
+    /**
+     * A secret our CLI keeps, wanted by a resource: taken over in place, as if the resource had
+     * made it (same UID, never deleted), so that moving from a CronJob to the operator leaves no
+     * moment without a secret.
+     */
+    boolean takenFromCli(Wanted wanted) {
+      return PullSecretWriter.CLI_OWNER.equals(currentOwner)
+          && !wanted.owner().equals(PullSecretWriter.CLI_OWNER);
+    }
+
     /** Made ours as if we had made it: what the replaced operator left, where that is asked. */
     boolean takenOver(Wanted wanted) {
       return madeByReplacedOperator
@@ -79,14 +89,29 @@ final class SecretRefusals {
   }
 
   /**
-   * Never taken over, adopt or not: two owners would swap it back and forth, and deleting one would
-   * delete what the other keeps.
+   * Never taken over from another resource, adopt or not: two owners would swap it back and forth,
+   * and deleting one would delete what the other keeps. What our own CLI keeps (a CronJob, a
+   * pipeline) a resource takes over in place ({@link Found#takenFromCli}); the CLI is then refused
+   * here, and says which resource keeps the secret now.
    */
   static Optional<Refuse> ownedElsewhere(Found found, Wanted wanted) {
     if (!found.managed()
         || found.currentOwner() == null
-        || wanted.owner().equals(found.currentOwner())) {
+        || wanted.owner().equals(found.currentOwner())
+        || found.takenFromCli(wanted)) {
       return Optional.empty();
+    }
+    String owner = DisplayText.clean(found.currentOwner(), DisplayText.VALUE * 2);
+    if (wanted.owner().equals(PullSecretWriter.CLI_OWNER)) {
+      return Optional.of(
+          new Refuse(
+              StatusReason.SECRET_OWNED_ELSEWHERE,
+              "secret "
+                  + wanted.where()
+                  + " is kept by "
+                  + owner
+                  + " now (the operator took it over); it was left as it is. Stop the CronJob or"
+                  + " script that runs this refresh, or choose another --secret-name"));
     }
     return Optional.of(
         new Refuse(
@@ -94,12 +119,11 @@ final class SecretRefusals {
             "secret "
                 + wanted.where()
                 + " is kept by "
-                + DisplayText.clean(found.currentOwner(), DisplayText.VALUE * 2)
+                + owner
                 + ", not by "
                 + wanted.owner()
-                + "; it was left as it is. Choose another secret name, or remove it from "
-                + "that owner first (delete that resource, or stop that CronJob and delete the"
-                + " secret)"));
+                + "; it was left as it is. Choose another secret name, or delete that resource"
+                + " first"));
   }
 
   static Optional<Refuse> ofAnotherType(Found found, Wanted wanted) {

@@ -169,7 +169,7 @@ public final class ServiceAccountLinker {
   }
 
   /** Whether the account names the secret at all, for pulls or as a mountable secret. */
-  static boolean mentions(ServiceAccount sa, String secret) {
+  public static boolean mentions(ServiceAccount sa, String secret) {
     return nonNull(sa.getImagePullSecrets()).stream().anyMatch(r -> secret.equals(r.getName()))
         || nonNull(sa.getSecrets()).stream().anyMatch(r -> secret.equals(r.getName()));
   }

@@ -81,8 +81,8 @@ final class ReconcileEvents {
               + secretName
               + " in "
               + names(result.adopted())
-              + ": it existed (made by hand, or by the operator this one replaces) and is updated"
-              + " in place from now on, never deleted and made again";
+              + ": it existed (made by hand, by this program's CLI, or by the operator this one"
+              + " replaces) and is updated in place from now on, never deleted and made again";
       log.info("Adopted: {}", message);
       events.normal(resource, StatusReason.SECRET_ADOPTED.text(), message);
     }

@@ -77,6 +77,33 @@ class PodPullIT {
   }
 
   /**
+   * An IPv6-only cluster's pods name the registry by its dual-stack name: the secret written for
+   * that name (the same token) lets the kubelet pull through it.
+   */
+  @Test
+  void aPodPullsThroughTheDualStackNameWithTheEntryUnderThatName(Sandbox sandbox) throws Exception {
+    String ns = namespace("pods-dual-stack");
+    String host = sandbox.registry().dualStackHost();
+    String dualStackImage = image.replace(sandbox.registry().ecrHost(), host);
+    assertThat(dualStackImage).startsWith(host + "/");
+
+    var refresh = cli("refresh", "-n", ns, "-r", host);
+    assertThat(refresh.exitCode()).as(refresh.output()).isZero();
+    var config =
+        io.ecrsecret.kube.SecretData.decoded(
+                kube.secrets().inNamespace(ns).withName("ecr-pull-secret").get(),
+                io.ecrsecret.core.DockerConfigJson.KEY)
+            .orElseThrow();
+    assertThat(io.ecrsecret.core.DockerConfigJson.parse(config)).containsOnlyKeys(host);
+
+    kube.resource(Pods.of(ns, "dual-stack", dualStackImage)).create();
+    Pods.await(kube, ns, "dual-stack", Pods::running, Duration.ofSeconds(60));
+    assertThat(Files.readString(sandbox.node().containerdLog()))
+        .as("containerd resolved the dual-stack name through hosts.toml only")
+        .doesNotContain("lookup " + host);
+  }
+
+  /**
    * Stuck before the secret existed: a Deployment's pod on the ECR registry (deleted, and its
    * replacement runs), a Deployment's pod on another registry and a bare pod on the ECR registry
    * (both left: the first is not ours to heal, nothing would recreate the second). Then a restart

@@ -32,8 +32,27 @@ class StatusAndVerifyIT {
       namespace(kube, "status-ok");
       namespace(kube, "status-soon");
       sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
+      kube.serviceAccounts()
+          .inNamespace("status-ok")
+          .resource(
+              new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                  .withNewMetadata()
+                  .withName("app")
+                  .endMetadata()
+                  .build())
+          .create();
       assertThat(
-              CliRun.run(sandbox, "refresh", "-n", "status-ok", "-r", registry, "--no-link")
+              CliRun.run(
+                      sandbox,
+                      "refresh",
+                      "-n",
+                      "status-ok",
+                      "-r",
+                      registry,
+                      "--service-account",
+                      "app",
+                      "--builder-link",
+                      "never")
                   .exitCode())
           .isZero();
       sandbox.aws().tokenExpiresIn(Duration.ofMinutes(30));
@@ -46,6 +65,7 @@ class StatusAndVerifyIT {
     var healthy = CliRun.run(sandbox, "status", "-n", "status-ok");
     assertThat(healthy.exitCode()).as(healthy.toString()).isZero();
     assertThat(healthy.out()).contains("status-ok", "ecr-pull-secret", "OK", "11h");
+    assertThat(healthy.out()).as("who keeps it, and who names it").contains("OWNER", "CLI", "app");
 
     var all = CliRun.run(sandbox, "status", "-n", "status-*", "--warn-within", "1h");
     assertThat(all.exitCode()).isEqualTo(1);
@@ -57,6 +77,8 @@ class StatusAndVerifyIT {
     assertThat(json.out())
         .as("registries is an array, as in refresh's JSON")
         .contains("\"registries\" : [ \"" + registry + "\" ]");
+    assertThat(json.out())
+        .contains("\"owner\" : \"CLI\"", "\"linkedServiceAccounts\" : [ \"app\" ]");
   }
 
   @Test

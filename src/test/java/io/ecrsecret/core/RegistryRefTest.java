@@ -37,6 +37,20 @@ class RegistryRefTest {
   }
 
   @Test
+  void parsesTheDualStackNamesUnderTheNameGiven() {
+    var dual = RegistryRef.parse("123456789012.dkr-ecr.us-east-1.on.aws");
+    assertThat(dual.kind()).isEqualTo(RegistryRef.Kind.PRIVATE);
+    assertThat(dual.region()).isEqualTo("us-east-1");
+    assertThat(dual.host()).isEqualTo("123456789012.dkr-ecr.us-east-1.on.aws");
+    assertThat(RegistryRef.parse("123456789012.dkr-ecr-fips.us-gov-west-1.on.aws").region())
+        .isEqualTo("us-gov-west-1");
+    assertThatThrownBy(() -> RegistryRef.parse("123456789012.dkr-ecr.cn-north-1.on.aws"))
+        .hasMessageContaining("no dual-stack registry name under on.aws");
+    assertThatThrownBy(() -> RegistryRef.parse("123456789012.dkr.ecr.us-east-1.on.aws"))
+        .hasMessageContaining("dual-stack name ACCOUNT.dkr-ecr.REGION.on.aws");
+  }
+
+  @Test
   void accountAndRegionMakeTheRightHostPerPartition() {
     assertThat(RegistryRef.of("123456789012", "us-west-2").host())
         .isEqualTo("123456789012.dkr.ecr.us-west-2.amazonaws.com");

@@ -165,13 +165,6 @@ class SecretPolicyTest {
 
   static Stream<Arguments> refusals() {
     Secret unmanaged = existing(DOCKER, Map.of(DockerConfigJson.KEY, HUB_CONFIG)).build();
-    Secret keptByCli =
-        existing(DOCKER, Map.of(DockerConfigJson.KEY, HUB_CONFIG))
-            .editMetadata()
-            .withLabels(Map.of(ManagedMarkers.MANAGED_BY_LABEL, ManagedMarkers.MANAGED_BY))
-            .withAnnotations(Map.of(ManagedMarkers.OWNER, PullSecretWriter.CLI_OWNER))
-            .endMetadata()
-            .build();
     Secret opaque = existing("Opaque", Map.of("password", "hunter2")).build();
     Secret mobbControlledElsewhere =
         existing(DOCKER, Map.of(DockerConfigJson.KEY, HUB_CONFIG))
@@ -196,11 +189,17 @@ class SecretPolicyTest {
             StatusReason.SECRET_NOT_MANAGED,
             "Pass --adopt"),
         Arguments.of(
-            "kept by our CLI, adopt asked",
-            keptByCli,
+            "kept by another resource, adopt asked",
+            keptBy("ClusterEcrPullSecret/all"),
             wanted(OWNER, Adoption.ADOPT),
             StatusReason.SECRET_OWNED_ELSEWHERE,
-            "is kept by cli, not by " + OWNER),
+            "is kept by ClusterEcrPullSecret/all, not by " + OWNER),
+        Arguments.of(
+            "kept by a resource that took it over from the CLI",
+            keptBy(OWNER),
+            wanted(PullSecretWriter.CLI_OWNER, Adoption.ADOPT),
+            StatusReason.SECRET_OWNED_ELSEWHERE,
+            "is kept by " + OWNER + " now (the operator took it over)"),
         Arguments.of(
             "of another type",
             opaque,
@@ -247,6 +246,39 @@ class SecretPolicyTest {
     assertThat(decision).isInstanceOf(Refuse.class);
     assertThat(((Refuse) decision).reason()).isEqualTo(reason);
     assertThat(((Refuse) decision).message()).contains(says).doesNotContain("token-1");
+  }
+
+  static Secret keptBy(String owner) {
+    return existing(DOCKER, Map.of(DockerConfigJson.KEY, HUB_CONFIG))
+        .editMetadata()
+        .withLabels(
+            Map.of(
+                ManagedMarkers.MANAGED_BY_LABEL,
+                ManagedMarkers.MANAGED_BY,
+                ManagedMarkers.OWNER_KIND_LABEL,
+                ManagedMarkers.ownerKind(owner)))
+        .withAnnotations(Map.of(ManagedMarkers.OWNER, owner))
+        .endMetadata()
+        .build();
+  }
+
+  @Test
+  void aResourceTakesOverInPlaceWhatTheCliKeeps() {
+    Secret read = keptBy(PullSecretWriter.CLI_OWNER);
+
+    Decision decision =
+        SecretPolicy.fromRead(Optional.of(read), wanted(OWNER, Adoption.NEVER), NO_LINKS);
+
+    assertThat(decision).isInstanceOf(Replace.class);
+    var replace = (Replace) decision;
+    assertThat(replace.adopted()).as("said as a take-over").isTrue();
+    assertThat(replace.desired().getMetadata().getUid()).isEqualTo("uid-1");
+    assertThat(replace.desired().getMetadata().getAnnotations())
+        .containsEntry(ManagedMarkers.OWNER, OWNER)
+        .doesNotContainKey(ManagedMarkers.ADOPTED);
+    assertThat(replace.desired().getMetadata().getLabels())
+        .containsEntry(ManagedMarkers.OWNER_KIND_LABEL, "EcrPullSecret");
+    assertThat(replace.desired().getData()).doesNotContainKey(AdoptionRecord.KEY);
   }
 
   @Test

@@ -472,11 +472,17 @@ public final class NodeCluster implements KubernetesCluster {
                 RestartableKubernetesPeer.SERVICE_RANGE,
                 state.resolve("cni/ipam")));
     // every registry host a pod here may name resolves to the loopback registry, never to the
-    // network: the ECR host, the shipped manifests' placeholder, the tests' chart image and Docker
+    // network: the ECR host and its dual-stack name, the shipped manifests' placeholder, the tests'
+    // chart image and Docker
     // Hub (an image named without a host); with `server` alone containerd 1.6 ignores the file and
     // resolves the real host
     for (String host :
-        List.of(registry.ecrHost(), "registry.invalid", "registry.test", "docker.io")) {
+        List.of(
+            registry.ecrHost(),
+            registry.dualStackHost(),
+            "registry.invalid",
+            "registry.test",
+            "docker.io")) {
       mapRegistry(host, registry.address());
     }
     // where a rehearsal release is published (scripts/release --rehearse): plain HTTP, as named

@@ -131,6 +131,14 @@ public final class RegistryPeer implements AutoCloseable {
     return ecrHost;
   }
 
+  /**
+   * The registry's dual-stack (IPv4 and IPv6) name, {@code ACCOUNT.dkr-ecr.REGION.on.aws}: the same
+   * registry, the same token; mapped to the loopback registry on the node as the ECR host is.
+   */
+  public String dualStackHost() {
+    return ecrHost.replace(".dkr.ecr.", ".dkr-ecr.").replace(".amazonaws.com", ".on.aws");
+  }
+
   /** What skopeo said, and whether it succeeded. */
   public record Inspection(boolean succeeded, String output) {}
 

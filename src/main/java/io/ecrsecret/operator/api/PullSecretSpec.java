@@ -54,8 +54,9 @@ public class PullSecretSpec {
   @Size(min = 1, max = 32)
   @JsonPropertyDescription(
       "ECR registries the secret gives access to: ACCOUNT.dkr.ecr.REGION.amazonaws.com (also"
-          + " ecr-fips and amazonaws.com.cn) or ACCOUNT:REGION. One token per region serves every"
-          + " account in it.")
+          + " ecr-fips and amazonaws.com.cn), its dual-stack (IPv6) name"
+          + " ACCOUNT.dkr-ecr.REGION.on.aws (also dkr-ecr-fips), or ACCOUNT:REGION. One token per"
+          + " region serves every account in it, under each name given.")
   private List<@Pattern(Validation.REGISTRY) @Size(max = 80) String> registries;
 
   @Default(RefreshSpec.DEFAULT_SECRET_NAME)

@@ -15,6 +15,10 @@ final class Validation {
           + REGION
           + "\\.amazonaws\\.com(\\.cn)?|"
           + Syntax.ACCOUNT
+          + "\\.dkr-ecr(-fips)?\\."
+          + REGION
+          + "\\.on\\.aws|"
+          + Syntax.ACCOUNT
           + ":"
           + REGION
           + ")$";
