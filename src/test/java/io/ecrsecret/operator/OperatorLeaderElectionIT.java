@@ -29,6 +29,8 @@ class OperatorLeaderElectionIT {
   @Test
   void twoReplicasNeverBothWriteAndTheStandbyTakesOver(Sandbox sandbox) throws Exception {
     var kube = sandbox.kubernetes().adminClient();
+    // whatever test ran before: tokens that last (the emulator's own expire in 2015)
+    sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
     TestCluster.installCrds(kube, true);
     KubernetesClient clientA = OperatorIdentity.client(sandbox.kubernetes());
     KubernetesClient clientB = OperatorIdentity.client(sandbox.kubernetes());
