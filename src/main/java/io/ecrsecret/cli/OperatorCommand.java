@@ -179,6 +179,15 @@ final class OperatorCommand implements Callable<Integer> {
   String ownPullSecret;
 
   @Option(
+      names = "--registry-endpoint",
+      paramLabel = "HOST=URL",
+      split = ",",
+      description =
+          "Reach registry HOST at URL instead of https://HOST to prove pulls (spec.verify): a"
+              + " mirror, a proxy. Repeatable.")
+  java.util.Map<String, String> registryEndpoints = new java.util.LinkedHashMap<>();
+
+  @Option(
       names = "--aws-dual-stack",
       description =
           "Call ECR and STS at their dual-stack (IPv4 and IPv6) endpoints (ecr.REGION.api.aws), as"
@@ -208,6 +217,7 @@ final class OperatorCommand implements Callable<Integer> {
                     .identity(Optional.ofNullable(runtime.environment().get("POD_NAME")))
                     .retryBackoff(retryBackoff)
                     .ownPullSecret(ownPullSecretRegistries, ownPullSecret)
+                    .registryEndpoints(registryEndpoints)
                     .build());
     var client = runtime.kubernetes().get();
     var stopped = new CountDownLatch(1);

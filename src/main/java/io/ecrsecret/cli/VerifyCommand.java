@@ -3,6 +3,7 @@ package io.ecrsecret.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ecrsecret.core.DockerConfigJson;
+import io.ecrsecret.core.ImageReference;
 import io.ecrsecret.core.RegistryCredentials;
 import io.ecrsecret.kube.SecretData;
 import io.ecrsecret.refresh.RefreshSpec;
@@ -29,16 +30,19 @@ import picocli.CommandLine.ParentCommand;
     abbreviateSynopsis = true,
     description = {
       "Prove a pull secret works: log in to each registry it holds credentials for, the way a"
-          + " container runtime does (GET /v2/ with those credentials), and report per registry.",
+          + " container runtime does (GET /v2/ with those credentials), or with --image fetch"
+          + " that image's manifest, and report per registry.",
       ""
     },
     footer = {
       "",
-      "Example:  ecr-secret-operator verify -n team-a -s ecr-pull-secret",
+      "Example:  ecr-secret-operator verify -n team-a -s ecr-pull-secret --image team/app:1.0",
       "Exit status: 0 every registry accepted its credentials, 1 some did not (or the secret is"
           + " missing or unreadable), 2 usage error."
     })
 final class VerifyCommand implements Callable<Integer> {
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec command;
 
   @ParentCommand Main main;
 
@@ -73,6 +77,17 @@ final class VerifyCommand implements Callable<Integer> {
       description = "Per request (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
+  @Option(
+      names = "--image",
+      paramLabel = "REPOSITORY:TAG",
+      description =
+          "Prove a pull of this image, not just a login: its manifest is fetched (a HEAD request,"
+              + " no layers) from the registry the reference names, or from each registry of the"
+              + " secret. A token of another account is refused (401), an identity without"
+              + " ecr:BatchGetImage on the repository forbidden (403), a missing image not found"
+              + " (404).")
+  String image;
+
   @Mixin OutputOption output;
 
   @Override
@@ -90,13 +105,34 @@ final class VerifyCommand implements Callable<Integer> {
       main.err().printf("secret %s/%s holds no registry credentials%n", namespace, secretName);
       return 1;
     }
+    Optional<ImageReference> pull =
+        image == null
+            ? Optional.empty()
+            : Optional.of(UserInput.read(command, () -> ImageReference.parse(image)));
+    if (pull.flatMap(ImageReference::host).filter(h -> !credentials.containsKey(h)).isPresent()) {
+      main.err()
+          .printf(
+              "secret %s/%s holds no credentials for %s, the registry --image names; it holds %s%n",
+              namespace,
+              secretName,
+              pull.get().host().get(),
+              String.join(", ", credentials.keySet()));
+      return 1;
+    }
     var check = new RegistryLoginCheck(timeout);
     List<RegistryLoginCheck.Result> results = new ArrayList<>();
     credentials.forEach(
-        (host, creds) ->
-            results.add(
-                check.check(
-                    host, URI.create(endpoints.getOrDefault(host, "https://" + host)), creds)));
+        (host, creds) -> {
+          if (pull.flatMap(ImageReference::host).filter(h -> !h.equals(host)).isPresent()) {
+            return;
+          }
+          URI endpoint = URI.create(endpoints.getOrDefault(host, "https://" + host));
+          results.add(
+              pull.isEmpty()
+                  ? check.check(host, endpoint, creds)
+                  : check.checkImage(
+                      host, endpoint, creds, pull.get().repository(), pull.get().reference()));
+        });
     boolean ok = results.stream().allMatch(RegistryLoginCheck.Result::authenticated);
     if (output.json()) {
       ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -40,7 +40,13 @@ public enum StatusReason {
   SECRET_CONTENT_UNREADABLE("SecretContentUnreadable"),
   // service accounts
   LINK_FAILED("LinkFailed"),
-  SERVICE_ACCOUNT_MISSING("ServiceAccountMissing");
+  SERVICE_ACCOUNT_MISSING("ServiceAccountMissing"),
+
+  // the PullVerified condition (spec.verify)
+  IMAGE_PULLABLE("ImagePullable"),
+  PULL_REFUSED("PullRefused"),
+  IMAGE_NOT_FOUND("ImageNotFound"),
+  REGISTRY_UNREACHABLE("RegistryUnreachable");
 
   private final String text;
 

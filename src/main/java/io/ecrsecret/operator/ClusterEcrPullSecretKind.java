@@ -87,6 +87,11 @@ final class ClusterEcrPullSecretKind
   }
 
   @Override
+  public Optional<io.ecrsecret.core.ImageReference> verifyImage(ClusterEcrPullSecret resource) {
+    return SpecMapping.verifyImage(resource.getSpec());
+  }
+
+  @Override
   public DesiredState.Footprint footprint(ClusterEcrPullSecret resource) {
     return SpecMapping.footprint(resource.getSpec());
   }

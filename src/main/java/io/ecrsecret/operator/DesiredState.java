@@ -1,6 +1,8 @@
 package io.ecrsecret.operator;
 
 import io.ecrsecret.aws.AwsIdentity;
+import io.ecrsecret.core.ImageReference;
+import io.ecrsecret.core.RegistryRef;
 import io.ecrsecret.operator.api.PullSecretSpec.DeletionPolicy;
 import io.ecrsecret.operator.api.PullSecretStatus;
 import io.ecrsecret.refresh.RefreshSpec;
@@ -25,7 +27,11 @@ record DesiredState(
     AwsIdentity identity,
     RefreshSpec refresh,
     Footprint footprint,
-    Optional<Duration> refreshAtLeastEvery) {
+    Optional<Duration> refreshAtLeastEvery,
+    Optional<PullCheck> verify) {
+
+  /** An image whose pull is proven after each refresh, in one of the resource's registries. */
+  record PullCheck(RegistryRef registry, ImageReference image) {}
 
   /**
    * What a resource's secrets and links are, readable from any resource, even one whose spec cannot
@@ -63,12 +69,33 @@ record DesiredState(
     if (!kind.clusterScoped() && footprint.deletionPolicy() == DeletionPolicy.DELETE) {
       builder.owningResource(Optional.of(SpecMapping.ownerReference(resource)));
     }
+    RefreshSpec refresh = SpecException.reading("spec", builder::build);
     return new DesiredState(
         owner,
         identity,
-        SpecException.reading("spec", builder::build),
+        refresh,
         footprint,
-        kind.refreshAtLeastEvery(resource));
+        kind.refreshAtLeastEvery(resource),
+        kind.verifyImage(resource).map(image -> pullCheck(image, refresh.registries())));
+  }
+
+  /** The image in the registry it names (one of the resource's), or in the first. */
+  private static PullCheck pullCheck(ImageReference image, List<RegistryRef> registries) {
+    if (image.host().isEmpty()) {
+      return new PullCheck(registries.get(0), image);
+    }
+    return registries.stream()
+        .filter(r -> r.host().equals(image.host().get()))
+        .findFirst()
+        .map(r -> new PullCheck(r, image))
+        .orElseThrow(
+            () ->
+                new SpecException(
+                    "spec.verify.image names registry "
+                        + io.ecrsecret.core.DisplayText.clean(
+                            image.host().get(), io.ecrsecret.core.DisplayText.VALUE)
+                        + ", which is not one of spec.registries; name the image as"
+                        + " REPOSITORY:TAG, or after one of those registries"));
   }
 
   /** What keeps a resource's secrets: {@code KIND/NS/NAME}, or {@code KIND/NAME} cluster-wide. */

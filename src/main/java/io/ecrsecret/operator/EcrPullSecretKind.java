@@ -39,6 +39,11 @@ final class EcrPullSecretKind implements PullSecretKind<EcrPullSecret, PullSecre
   }
 
   @Override
+  public Optional<io.ecrsecret.core.ImageReference> verifyImage(EcrPullSecret resource) {
+    return SpecMapping.verifyImage(resource.getSpec());
+  }
+
+  @Override
   public DesiredState.Footprint footprint(EcrPullSecret resource) {
     return SpecMapping.footprint(resource.getSpec());
   }

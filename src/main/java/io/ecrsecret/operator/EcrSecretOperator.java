@@ -147,16 +147,18 @@ public final class EcrSecretOperator implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     var aws = new AwsEcrTokenSource(awsSettings, clock);
     var tokens = new TokenCache(aws, clock, RefreshPolicy.DEFAULT.minimumInterval());
+    var refresher = new PullSecretRefresher(client, tokens, clock, RefreshPolicy.DEFAULT);
     var services =
         new PullSecretReconciler.Services(
-            new PullSecretRefresher(client, tokens, clock, RefreshPolicy.DEFAULT),
+            refresher,
             new IdentityResolver(client, config),
             new ManagedSecretRemover(client),
             new EventRecorder(client, clock),
             new OperatorMetrics(registry, clock, aws::tokenRequests),
             clock,
             config,
-            NamespaceShare.of(RECONCILE_THREADS));
+            NamespaceShare.of(RECONCILE_THREADS),
+            new PullVerifier(refresher, config.registryEndpoints()));
     var self = new EcrSecretOperator(config, client, services, aws, registry);
     try {
       self.begin();

@@ -46,6 +46,8 @@ import java.util.Optional;
  *     keeps {@code ownPullSecretName} in its namespace valid for them (default none: nothing kept)
  * @param ownPullSecretName the pull secret the operator's pods name (default
  *     ecr-secret-operator-pull)
+ * @param registryEndpoints where a registry is reached to prove a pull ({@code spec.verify}), host
+ *     to URL, where not at {@code https://HOST} (a mirror, a proxy; default none)
  */
 public record OperatorConfig(
     List<String> watchNamespaces,
@@ -64,13 +66,15 @@ public record OperatorConfig(
     Optional<String> identity,
     Duration retryBackoff,
     List<RegistryRef> ownPullSecretRegistries,
-    String ownPullSecretName) {
+    String ownPullSecretName,
+    java.util.Map<String, java.net.URI> registryEndpoints) {
 
   public OperatorConfig {
     watchNamespaces = List.copyOf(watchNamespaces);
     allowedRoleArns = List.copyOf(allowedRoleArns);
     compatIdentityNamespaces = List.copyOf(compatIdentityNamespaces);
     ownPullSecretRegistries = List.copyOf(ownPullSecretRegistries);
+    registryEndpoints = java.util.Map.copyOf(registryEndpoints);
     Objects.requireNonNull(ownPullSecretName, "ownPullSecretName");
     if (!Syntax.DNS_SUBDOMAIN_PATTERN.matcher(ownPullSecretName).matches()) {
       throw new IllegalArgumentException(
@@ -145,6 +149,7 @@ public record OperatorConfig(
     private Duration retryBackoff = DurationText.parse(Defaults.RETRY_BACKOFF);
     private List<RegistryRef> ownPullSecretRegistries = List.of();
     private String ownPullSecretName = Defaults.OWN_PULL_SECRET;
+    private java.util.Map<String, java.net.URI> registryEndpoints = java.util.Map.of();
 
     private Builder() {}
 
@@ -225,6 +230,36 @@ public record OperatorConfig(
     }
 
     /**
+     * Registry hosts and the URLs they are reached at, as given ({@code HOST=URL}).
+     *
+     * @throws IllegalArgumentException naming the option, when a URL is not an http(s) URL
+     */
+    public Builder registryEndpoints(java.util.Map<String, String> endpoints) {
+      var parsed = new java.util.TreeMap<String, java.net.URI>();
+      endpoints.forEach(
+          (host, url) -> {
+            java.net.URI uri;
+            try {
+              uri = java.net.URI.create(url.trim());
+            } catch (IllegalArgumentException e) {
+              uri = null;
+            }
+            if (uri == null
+                || uri.getHost() == null
+                || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+              throw new IllegalArgumentException(
+                  "--registry-endpoint "
+                      + DisplayText.clean(host, DisplayText.VALUE)
+                      + "=URL needs an http(s) URL, got "
+                      + DisplayText.clean(url, DisplayText.VALUE));
+            }
+            parsed.put(host.trim().toLowerCase(java.util.Locale.ROOT), uri);
+          });
+      this.registryEndpoints = parsed;
+      return this;
+    }
+
+    /**
      * @throws IllegalArgumentException naming the option, when a value is out of range
      */
     public OperatorConfig build() {
@@ -245,7 +280,8 @@ public record OperatorConfig(
           identity,
           retryBackoff,
           ownPullSecretRegistries,
-          ownPullSecretName);
+          ownPullSecretName,
+          registryEndpoints);
     }
   }
 }

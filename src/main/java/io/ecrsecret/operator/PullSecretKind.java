@@ -56,6 +56,15 @@ interface PullSecretKind<R extends CustomResource<?, S>, S extends PullSecretSta
     return Optional.empty();
   }
 
+  /**
+   * The image whose pull is to be proven after each refresh, as the resource names it.
+   *
+   * @throws SpecException if it is not an image reference
+   */
+  default Optional<io.ecrsecret.core.ImageReference> verifyImage(R resource) {
+    return Optional.empty();
+  }
+
   /** Kind-specific status fields (rh-mobb's phase), after the common ones are built. */
   default void finishStatus(S status, SyncResult result) {}
 

@@ -60,7 +60,8 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
       OperatorMetrics metrics,
       Clock clock,
       OperatorConfig config,
-      NamespaceShare share) {}
+      NamespaceShare share,
+      PullVerifier pulls) {}
 
   private final PullSecretKind<R, S> kind;
   private final Services services;
@@ -123,8 +124,18 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
       S status =
           StatusBuilder.build(
               previous, kind.newStatus(), resource.getMetadata().getGeneration(), now, result);
+      SyncResult synced = result;
+      var verification = desired.flatMap(d -> services.pulls().verify(d, synced, previous));
+      StatusBuilder.pullVerified(
+          status,
+          previous,
+          desired.flatMap(DesiredState::verify).isPresent(),
+          verification,
+          resource.getMetadata().getGeneration(),
+          now);
       kind.finishStatus(status, result);
       events.announce(resource, previous, result);
+      verification.ifPresent(v -> events.announcePull(resource, previous, v));
       Duration next =
           refusedKeys.next(
               uid,

@@ -70,6 +70,28 @@ final class ReconcileEvents {
             });
   }
 
+  /** One Event per distinct change of the PullVerified condition. */
+  void announcePull(
+      HasMetadata resource, PullSecretStatus previous, PullVerifier.Verification verification) {
+    if (!announcements.isNew(
+        resource.getMetadata().getUid(),
+        StatusBuilder.PULL_VERIFIED,
+        StatusBuilder.condition(previous, StatusBuilder.PULL_VERIFIED),
+        verification.verified(),
+        verification.reason().text(),
+        verification.message())) {
+      return;
+    }
+    String message = DisplayText.clean(verification.message(), DisplayText.MESSAGE);
+    if (verification.verified()) {
+      log.info("Pull verified: {}", message);
+      events.normal(resource, verification.reason().text(), verification.message());
+    } else {
+      log.warn("Pull not verified ({}): {}", verification.reason(), message);
+      events.warning(resource, verification.reason().text(), verification.message());
+    }
+  }
+
   /**
    * One Event for what this reconcile did beyond its own secrets, where it did it: secrets taken
    * over, pods deleted so that their controllers make them again.

@@ -55,6 +55,17 @@ final class SpecMapping {
     };
   }
 
+  /** The image whose pull is proven, where the spec asks. */
+  static Optional<io.ecrsecret.core.ImageReference> verifyImage(PullSecretSpec spec) {
+    if (spec.getVerify() == null || spec.getVerify().getImage() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        SpecException.reading(
+            "spec.verify.image",
+            () -> io.ecrsecret.core.ImageReference.parse(spec.getVerify().getImage())));
+  }
+
   /** The secret name, links and deletion policy of either of our kinds. */
   static DesiredState.Footprint footprint(PullSecretSpec spec) {
     return new DesiredState.Footprint(

@@ -24,6 +24,9 @@ final class StatusBuilder {
   /** Whether the service accounts named link the secret. */
   static final String LINKED = "ServiceAccountsLinked";
 
+  /** Whether a pull of the image the resource names is allowed with the secret. */
+  static final String PULL_VERIFIED = "PullVerified";
+
   private StatusBuilder() {}
 
   static <S extends PullSecretStatus> S build(
@@ -70,6 +73,38 @@ final class StatusBuilder {
     fresh.setNamespacesFailed(result.namespacesFailed());
     fresh.setFailedNamespaces(result.failedNamespaces());
     return fresh;
+  }
+
+  /**
+   * The {@code PullVerified} condition: set from this reconcile's verification, kept as it was
+   * where none was made, removed where the resource no longer asks for one.
+   */
+  static void pullVerified(
+      PullSecretStatus status,
+      PullSecretStatus prior,
+      boolean asked,
+      Optional<PullVerifier.Verification> verification,
+      long generation,
+      Instant now) {
+    if (!asked) {
+      status.getConditions().removeIf(c -> PULL_VERIFIED.equals(c.getType()));
+      return;
+    }
+    verification.ifPresent(
+        v -> {
+          status.getConditions().removeIf(c -> PULL_VERIFIED.equals(c.getType()));
+          status
+              .getConditions()
+              .add(
+                  condition(
+                      prior,
+                      PULL_VERIFIED,
+                      v.verified(),
+                      v.reason().text(),
+                      v.message(),
+                      generation,
+                      now));
+        });
   }
 
   private static Condition condition(

@@ -238,6 +238,14 @@ public final class PullSecretRefresher {
         s -> new Removed(s.getMetadata().getNamespace(), s.getMetadata().getName(), what.apply(s)));
   }
 
+  /**
+   * The credentials a refresh writes for a registry, from the shared token source: the token just
+   * written, while it is valid for the refresh's margin (no AWS call then).
+   */
+  public RegistryCredentials credentials(RefreshSpec spec, RegistryRef registry) {
+    return tokens.token(spec.identity(), registry.region(), spec.refreshMargin());
+  }
+
   /** One token per region, in the order the registries were given. */
   private Map<String, RegistryCredentials> tokensFor(RefreshSpec spec) {
     var byRegion = new LinkedHashMap<String, RegistryCredentials>();

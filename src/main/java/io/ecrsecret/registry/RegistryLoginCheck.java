@@ -43,24 +43,60 @@ public final class RegistryLoginCheck {
   }
 
   /**
+   * Logs in: {@code GET /v2/}.
+   *
    * @param registry the host as the secret names it
    * @param endpoint where to reach it ({@code https://HOST} unless overridden)
    */
   public Result check(String registry, URI endpoint, RegistryCredentials credentials) {
-    URI v2 = endpoint.resolve("/v2/");
+    return request(registry, endpoint.resolve("/v2/"), "GET", credentials);
+  }
+
+  /**
+   * Proves a pull of one image is allowed, as a container runtime starts one: {@code HEAD
+   * /v2/REPOSITORY/manifests/REFERENCE} (no layers), with the manifest types runtimes accept. A
+   * token for another account is refused (401), an identity without {@code ecr:BatchGetImage} on
+   * the repository is forbidden (403), an image that is not there is not found (404).
+   *
+   * @param reference a tag or a digest ({@code sha256:...})
+   */
+  public Result checkImage(
+      String registry,
+      URI endpoint,
+      RegistryCredentials credentials,
+      String repository,
+      String reference) {
+    return request(
+        registry,
+        endpoint.resolve("/v2/" + repository + "/manifests/" + reference),
+        "HEAD",
+        credentials);
+  }
+
+  /** What runtimes accept for a manifest: an index or a single image, OCI or Docker. */
+  private static final String MANIFEST_TYPES =
+      String.join(
+          ", ",
+          "application/vnd.oci.image.index.v1+json",
+          "application/vnd.docker.distribution.manifest.list.v2+json",
+          "application/vnd.oci.image.manifest.v1+json",
+          "application/vnd.docker.distribution.manifest.v2+json");
+
+  private Result request(String registry, URI url, String method, RegistryCredentials credentials) {
     try {
       HttpResponse<String> basic =
           send(
-              HttpRequest.newBuilder(v2)
-                  .header("Authorization", "Basic " + credentials.basicAuth()));
+              HttpRequest.newBuilder(url)
+                  .header("Authorization", "Basic " + credentials.basicAuth()),
+              method);
       if (basic.statusCode() == 200) {
-        return new Result(registry, true, 200, "authenticated");
+        return found(registry, basic);
       }
       Optional<String> challenge = basic.headers().firstValue("WWW-Authenticate");
       if (basic.statusCode() == 401
           && challenge.isPresent()
           && challenge.get().regionMatches(true, 0, "Bearer", 0, 6)) {
-        return bearer(registry, v2, challenge.get(), credentials);
+        return bearer(registry, url, method, challenge.get(), credentials);
       }
       return new Result(registry, false, basic.statusCode(), rejection(basic.statusCode()));
     } catch (IOException e) {
@@ -68,14 +104,28 @@ public final class RegistryLoginCheck {
           registry,
           false,
           0,
-          "cannot reach " + v2 + ": " + e.getClass().getSimpleName() + " " + e.getMessage());
+          "cannot reach " + url + ": " + e.getClass().getSimpleName() + " " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Result(registry, false, 0, "interrupted");
     }
   }
 
-  private Result bearer(String registry, URI v2, String challenge, RegistryCredentials credentials)
+  /** Authenticated; for a manifest, with the digest the registry gave. */
+  private static Result found(String registry, HttpResponse<String> answer) {
+    return new Result(
+        registry,
+        true,
+        200,
+        answer
+            .headers()
+            .firstValue("Docker-Content-Digest")
+            .map(d -> "found, digest " + d.replaceAll("[^A-Za-z0-9:]", ""))
+            .orElse("authenticated"));
+  }
+
+  private Result bearer(
+      String registry, URI url, String method, String challenge, RegistryCredentials credentials)
       throws IOException, InterruptedException {
     Map<String, String> params = new LinkedHashMap<>();
     Matcher m = CHALLENGE_PARAM.matcher(challenge);
@@ -93,7 +143,7 @@ public final class RegistryLoginCheck {
       return new Result(
           registry, false, 401, "the registry's bearer challenge names no valid realm");
     }
-    Optional<String> refused = refusedRealm(realmUri, v2);
+    Optional<String> refused = refusedRealm(realmUri, url);
     if (refused.isPresent()) {
       return new Result(registry, false, 401, refused.get());
     }
@@ -108,7 +158,8 @@ public final class RegistryLoginCheck {
     HttpResponse<String> token =
         send(
             HttpRequest.newBuilder(URI.create(realm + query))
-                .header("Authorization", "Basic " + credentials.basicAuth()));
+                .header("Authorization", "Basic " + credentials.basicAuth()),
+            "GET");
     if (token.statusCode() != 200) {
       return new Result(
           registry, false, token.statusCode(), rejection(token.statusCode()) + " (token service)");
@@ -119,9 +170,9 @@ public final class RegistryLoginCheck {
           registry, false, token.statusCode(), "the token service answered without a token");
     }
     HttpResponse<String> authed =
-        send(HttpRequest.newBuilder(v2).header("Authorization", "Bearer " + bearer));
+        send(HttpRequest.newBuilder(url).header("Authorization", "Bearer " + bearer), method);
     return authed.statusCode() == 200
-        ? new Result(registry, true, 200, "authenticated")
+        ? found(registry, authed)
         : new Result(registry, false, authed.statusCode(), rejection(authed.statusCode()));
   }
 
@@ -167,16 +218,25 @@ public final class RegistryLoginCheck {
     return Optional.empty();
   }
 
-  private HttpResponse<String> send(HttpRequest.Builder request)
+  private HttpResponse<String> send(HttpRequest.Builder request, String method)
       throws IOException, InterruptedException {
-    return http.send(request.timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        request
+            .timeout(timeout)
+            .header("Accept", MANIFEST_TYPES)
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static String rejection(int status) {
     return switch (status) {
       case 401 ->
           "rejected: the registry does not accept these credentials (expired token, or another account's)";
-      case 403 -> "forbidden: the credentials are valid but not allowed here";
+      case 403 ->
+          "forbidden: the credentials are valid but not allowed here (for an image: the identity"
+              + " lacks ecr:BatchGetImage on its repository)";
+      case 404 -> "not found: no such image (repository or tag), or the identity may not see it";
       default -> "unexpected answer HTTP " + status;
     };
   }

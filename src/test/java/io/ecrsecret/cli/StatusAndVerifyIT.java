@@ -110,6 +110,37 @@ class StatusAndVerifyIT {
       assertThat(good.exitCode()).as(good.toString()).isZero();
       assertThat(good.out()).contains(registry, "ok", "authenticated");
 
+      // a pull proven: the image is there; one that is not is said so, with the registry's answer
+      var pull =
+          CliRun.run(
+              sandbox,
+              "verify",
+              "-n",
+              "verify",
+              "--registry-endpoint",
+              endpoint,
+              "--image",
+              io.ecrsecret.sandbox.RegistryPeer.IMAGE);
+      assertThat(pull.exitCode()).as(pull.toString()).isZero();
+      assertThat(pull.out()).contains("found, digest sha256:");
+      var notThere =
+          CliRun.run(
+              sandbox,
+              "verify",
+              "-n",
+              "verify",
+              "--registry-endpoint",
+              endpoint,
+              "--image",
+              "sandbox/not-pushed:1.0");
+      assertThat(notThere.exitCode()).as(notThere.toString()).isEqualTo(1);
+      assertThat(notThere.out()).contains("FAILED", "not found");
+      var elsewhere =
+          CliRun.run(
+              sandbox, "verify", "-n", "verify", "--image", "registry.test/sandbox/hello:latest");
+      assertThat(elsewhere.exitCode()).isEqualTo(1);
+      assertThat(elsewhere.err()).contains("holds no credentials for registry.test");
+
       // the token goes stale: the registry must say no, and verify with it
       String stale =
           DockerConfigJson.render(

@@ -42,6 +42,7 @@ class ReasonsDocumentedTest {
           "MissingAuthenticationToken",
           "NotIn",
           "PullImages",
+          "PullVerified",
           "ServiceAccountsLinked",
           "SignatureDoesNotMatch",
           "StringEquals",

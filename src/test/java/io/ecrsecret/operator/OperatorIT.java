@@ -20,6 +20,7 @@ import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
 import io.ecrsecret.testing.OperatorIdentity;
 import io.ecrsecret.testing.TestCluster;
+import io.ecrsecret.testing.TestOperatorConfig;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
@@ -63,7 +64,15 @@ class OperatorIT {
     operatorClient = OperatorIdentity.client(sandbox.kubernetes());
     operator =
         OperatorFixture.start(
-            sandbox, operatorClient, OperatorFixture.testConfig(), Clock.systemUTC());
+            sandbox,
+            operatorClient,
+            TestOperatorConfig.named("ecr-secret-operator")
+                .identity("test-operator")
+                .compat()
+                // the registry answers on loopback, not at the ECR host (no DNS here)
+                .registryEndpoint(registry, "http://" + sandbox.registry().address())
+                .build(),
+            Clock.systemUTC());
   }
 
   @AfterAll
@@ -1096,6 +1105,74 @@ class OperatorIT {
                 .withStringData(Map.of("AWS_ACCESS_KEY_ID", id, "AWS_SECRET_ACCESS_KEY", key))
                 .build())
         .create();
+  }
+
+  /**
+   * spec.verify proves a pull: the image in the registry is found with the secret; one that is not
+   * there says so in its own condition, an Event, and leaves Ready and the secret as they are.
+   */
+  @Test
+  void aPullIsProvenWhereAskedAndAMissingImageIsSaidWithoutFailingTheSecret() {
+    namespace(kube, "op-verify", Map.of());
+    var there = pullSecret("op-verify", "there", "there-pull");
+    there.getSpec().setVerify(verify(io.ecrsecret.sandbox.RegistryPeer.IMAGE));
+    var missing = pullSecret("op-verify", "missing", "missing-pull");
+    missing.getSpec().setVerify(verify("sandbox/not-pushed:1.0"));
+    kube.resource(there).create();
+    kube.resource(missing).create();
+
+    Condition found = awaitCondition("op-verify", "there", "PullVerified");
+    assertThat(found.getStatus()).isEqualTo("True");
+    assertThat(found.getReason()).isEqualTo("ImagePullable");
+    assertThat(found.getMessage()).contains("sandbox/hello:latest", "HTTP 200", "digest sha256:");
+
+    Condition absent = awaitCondition("op-verify", "missing", "PullVerified");
+    assertThat(absent.getStatus()).isEqualTo("False");
+    assertThat(absent.getReason()).isEqualTo("ImageNotFound");
+    assertThat(absent.getMessage()).contains("sandbox/not-pushed:1.0", "HTTP 404");
+    assertThat(ready(awaitReady("op-verify", "missing", "True")).orElseThrow().getReason())
+        .isEqualTo("SecretReady");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> events("op-verify", "missing", "ImageNotFound").size() == 1);
+
+    // no longer asked: the condition goes
+    var edited =
+        kube.resources(EcrPullSecret.class).inNamespace("op-verify").withName("there").get();
+    edited.getSpec().setVerify(null);
+    kube.resource(edited).update();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                StatusBuilder.condition(
+                        kube.resources(EcrPullSecret.class)
+                            .inNamespace("op-verify")
+                            .withName("there")
+                            .get()
+                            .getStatus(),
+                        "PullVerified")
+                    .isEmpty());
+  }
+
+  private static io.ecrsecret.operator.api.VerifySpec verify(String image) {
+    var verify = new io.ecrsecret.operator.api.VerifySpec();
+    verify.setImage(image);
+    return verify;
+  }
+
+  private static Condition awaitCondition(String ns, String name, String type) {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              var r = kube.resources(EcrPullSecret.class).inNamespace(ns).withName(name).get();
+              return r == null
+                  ? Optional.<Condition>empty()
+                  : StatusBuilder.condition(r.getStatus(), type);
+            },
+            Optional::isPresent)
+        .orElseThrow();
   }
 
   private static List<Event> events(String ns, String name, String reason) {

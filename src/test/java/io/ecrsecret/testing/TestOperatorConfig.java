@@ -24,6 +24,7 @@ public final class TestOperatorConfig {
   private boolean defaultIdentityForNamespaced = true;
   private List<String> compatIdentityNamespaces = List.of();
   private boolean compatAdoptOtherSecrets;
+  private java.util.Map<String, String> registryEndpoints = java.util.Map.of();
 
   private TestOperatorConfig(String name) {
     this.leaseName = name;
@@ -94,6 +95,12 @@ public final class TestOperatorConfig {
     return this;
   }
 
+  /** As {@code --registry-endpoint HOST=URL}. */
+  public TestOperatorConfig registryEndpoint(String host, String url) {
+    this.registryEndpoints = java.util.Map.of(host, url);
+    return this;
+  }
+
   public OperatorConfig build() {
     return OperatorConfig.builder()
         .watchNamespaces(watchNamespaces)
@@ -108,6 +115,7 @@ public final class TestOperatorConfig {
         .maxReconcileInterval(maxReconcileInterval)
         .identity(Optional.of(identity))
         .retryBackoff(retryBackoff)
+        .registryEndpoints(registryEndpoints)
         .build();
   }
 }

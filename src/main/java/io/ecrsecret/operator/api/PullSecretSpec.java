@@ -125,6 +125,21 @@ public class PullSecretSpec {
           + " secret. Bare pods are left alone. Default: false.")
   private Boolean healPullFailures;
 
+  @JsonPropertyDescription(
+      "Prove a pull after each refresh: the manifest of this image is fetched with the secret"
+          + " (one request to the registry per refresh, no AWS call) and the answer reported in"
+          + " the PullVerified condition (a token of the wrong account, an identity without"
+          + " ecr:BatchGetImage on the repository, a missing image). Default: none.")
+  private VerifySpec verify;
+
+  public VerifySpec getVerify() {
+    return verify;
+  }
+
+  public void setVerify(VerifySpec verify) {
+    this.verify = verify;
+  }
+
   public List<String> getRegistries() {
     return registries;
   }
