@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -28,6 +29,8 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.AuthorizationData;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleWithWebIdentityCredentialsProvider;
+import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityRequest;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
@@ -219,8 +222,11 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
   /** The identity's credentials, with STS asked in the region of the first client that needs it. */
   private Credentials credentials(AwsIdentity identity, String region) {
     var parts = new ArrayList<SdkAutoCloseable>();
-    AwsCredentialsProvider current = base(identity.base());
-    if (current instanceof SdkAutoCloseable closeable) {
+    AwsCredentialsProvider current =
+        identity.base() instanceof AwsIdentity.ServiceAccountToken account
+            ? webIdentity(account, region, parts)
+            : base(identity.base());
+    if (current instanceof SdkAutoCloseable closeable && !parts.contains(closeable)) {
       parts.add(closeable);
     }
     for (AwsIdentity.RoleHop role : identity.roles()) {
@@ -249,6 +255,38 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
       current = assumed;
     }
     return new Credentials(current, List.copyOf(parts));
+  }
+
+  /**
+   * A tenant's service account as the role its trust policy admits: a new token from the
+   * TokenRequest API each time the role's credentials are renewed, exchanged at STS (which needs no
+   * credentials for that call).
+   */
+  private AwsCredentialsProvider webIdentity(
+      AwsIdentity.ServiceAccountToken account, String region, List<SdkAutoCloseable> parts) {
+    StsClient sts =
+        StsClient.builder()
+            .region(Region.of(region))
+            .dualstackEnabled(dualStack())
+            .credentialsProvider(AnonymousCredentialsProvider.create())
+            .httpClient(http)
+            .overrideConfiguration(overrides())
+            .build();
+    parts.add(sts);
+    var provider =
+        StsAssumeRoleWithWebIdentityCredentialsProvider.builder()
+            .stsClient(sts)
+            .refreshRequest(
+                () ->
+                    AssumeRoleWithWebIdentityRequest.builder()
+                        .roleArn(account.roleArn())
+                        .roleSessionName(account.sessionName())
+                        .webIdentityToken(account.token().get())
+                        .build())
+            .asyncCredentialUpdateEnabled(false)
+            .build();
+    parts.add(provider);
+    return provider;
   }
 
   private EcrClient ecr(String region, AwsCredentialsProvider provider) {

@@ -38,9 +38,11 @@ final class AwsFailures {
     }
     // a role hop fails inside the credentials provider, before the ECR call is sent: name that call
     StsException sts = stsFailure(e);
+    boolean serviceAccount =
+        identity.base() instanceof AwsIdentity.ServiceAccountToken && identity.roles().isEmpty();
     if (sts != null) {
       e = sts;
-      action = "sts:AssumeRole";
+      action = serviceAccount ? "sts:AssumeRoleWithWebIdentity" : "sts:AssumeRole";
     }
     String who = " (identity: " + identity.describe() + ")";
     if (e instanceof AwsServiceException service) {
@@ -71,12 +73,15 @@ final class AwsFailures {
                 + who
                 + ": "
                 + awsMessage
-                + (sts != null
-                    ? ". The role's trust policy must let that principal assume it, with the same"
-                        + " external ID if one is set (see 'ecr-secret-operator iam-policy"
-                        + " --assume-role')."
-                    : ". Grant the permission to that principal (see 'ecr-secret-operator"
-                        + " iam-policy')."));
+                + (sts != null && serviceAccount
+                    ? ". The role's trust policy must admit that service account and audience"
+                        + " (see 'ecr-secret-operator iam-policy --oidc-provider')."
+                    : sts != null
+                        ? ". The role's trust policy must let that principal assume it, with the same"
+                            + " external ID if one is set (see 'ecr-secret-operator iam-policy"
+                            + " --assume-role')."
+                        : ". Grant the permission to that principal (see 'ecr-secret-operator"
+                            + " iam-policy')."));
       }
       if (code != null && INVALID_CREDENTIALS.contains(code)) {
         return new AwsAccessException(

@@ -32,7 +32,7 @@ public record AwsIdentity(Base base, List<RoleHop> roles) {
   }
 
   /** Where the first credentials come from. */
-  public sealed interface Base permits DefaultChain, StaticKeys, ProfileFile {}
+  public sealed interface Base permits DefaultChain, StaticKeys, ProfileFile, ServiceAccountToken {}
 
   /** The AWS SDK's default credential provider chain. */
   public record DefaultChain() implements Base {}
@@ -98,6 +98,59 @@ public record AwsIdentity(Base base, List<RoleHop> roles) {
     @Override
     public String toString() {
       return "the AWS credentials file in " + source;
+    }
+  }
+
+  /**
+   * A Kubernetes service account of a tenant, as IRSA gives one to a pod: a token for it (the
+   * TokenRequest API, for {@code audience}) exchanged for the role's credentials with {@code
+   * sts:AssumeRoleWithWebIdentity}, so that the role's trust policy names the tenant's account, not
+   * the operator's. A new token is requested each time credentials are needed ({@code token}).
+   * Equal, and cached, per account (its UID) and role.
+   */
+  public record ServiceAccountToken(
+      String namespace,
+      String name,
+      String uid,
+      String roleArn,
+      String audience,
+      String sessionName,
+      java.util.function.Supplier<String> token)
+      implements Base {
+    public ServiceAccountToken {
+      Objects.requireNonNull(namespace, "namespace");
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(uid, "uid");
+      Objects.requireNonNull(roleArn, "roleArn");
+      Objects.requireNonNull(audience, "audience");
+      Objects.requireNonNull(sessionName, "sessionName");
+      Objects.requireNonNull(token, "token");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ServiceAccountToken other
+          && namespace.equals(other.namespace)
+          && name.equals(other.name)
+          && uid.equals(other.uid)
+          && roleArn.equals(other.roleArn)
+          && audience.equals(other.audience)
+          && sessionName.equals(other.sessionName);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(namespace, name, uid, roleArn, audience, sessionName);
+    }
+
+    @Override
+    public String toString() {
+      return "service account "
+          + namespace
+          + "/"
+          + name
+          + " as role "
+          + io.ecrsecret.core.DisplayText.clean(roleArn, io.ecrsecret.core.DisplayText.VALUE * 2);
     }
   }
 
@@ -180,6 +233,14 @@ public record AwsIdentity(Base base, List<RoleHop> roles) {
       } else if (base instanceof ProfileFile f) {
         parts.add("profile-file");
         parts.add(f.content());
+      } else if (base instanceof ServiceAccountToken t) {
+        parts.add("service-account");
+        parts.add(t.namespace());
+        parts.add(t.name());
+        parts.add(t.uid());
+        parts.add(t.roleArn());
+        parts.add(t.audience());
+        parts.add(t.sessionName());
       } else {
         parts.add("default");
       }
@@ -197,7 +258,9 @@ public record AwsIdentity(Base base, List<RoleHop> roles) {
       String who =
           base instanceof StaticKeys k
               ? "static:" + k.accessKeyId()
-              : base instanceof ProfileFile ? "profile-file" : "default";
+              : base instanceof ServiceAccountToken t
+                  ? "service-account:" + t.namespace() + "/" + t.name()
+                  : base instanceof ProfileFile ? "profile-file" : "default";
       return who + ":" + java.util.HexFormat.of().formatHex(sha.digest());
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK has no SHA-256", e);

@@ -45,9 +45,12 @@ final class ClusterEcrPullSecretKind
   }
 
   @Override
-  public AwsIdentity identity(ClusterEcrPullSecret resource, IdentityResolver identities) {
+  public AwsIdentity identity(
+      ClusterEcrPullSecret resource,
+      IdentityResolver identities,
+      IdentityResolver.ServiceAccounts accounts) {
     return SpecException.reading(
-        "", () -> identities.resolve(resource.getSpec().getAws(), Optional.empty()));
+        "", () -> identities.resolve(resource.getSpec().getAws(), Optional.empty(), accounts));
   }
 
   @Override

@@ -79,7 +79,8 @@ record CompatKind<R extends CustomResource<?, CompatStatus>>(
   }
 
   @Override
-  public AwsIdentity identity(R resource, IdentityResolver identities) {
+  public AwsIdentity identity(
+      R resource, IdentityResolver identities, IdentityResolver.ServiceAccounts accounts) {
     return identityIn.apply(Optional.of(resource.getMetadata().getNamespace()));
   }
 

@@ -50,9 +50,12 @@ record DesiredState(
    * @throws io.ecrsecret.kube.AwsKeysSecretReader.UnusableKeysException if its keys are unusable
    */
   static <R extends CustomResource<?, S>, S extends PullSecretStatus> DesiredState read(
-      PullSecretKind<R, S> kind, R resource, IdentityResolver identities) {
+      PullSecretKind<R, S> kind,
+      R resource,
+      IdentityResolver identities,
+      IdentityResolver.ServiceAccounts accounts) {
     String owner = ownerOf(resource);
-    AwsIdentity identity = kind.identity(resource, identities);
+    AwsIdentity identity = kind.identity(resource, identities, accounts);
     Footprint footprint = kind.footprint(resource);
     var builder = kind.refresh(resource, identity, owner);
     // from the UID, so stable: each resource's refreshes fall at their own place in the window

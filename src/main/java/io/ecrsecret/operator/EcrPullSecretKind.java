@@ -21,12 +21,17 @@ final class EcrPullSecretKind implements PullSecretKind<EcrPullSecret, PullSecre
   }
 
   @Override
-  public AwsIdentity identity(EcrPullSecret resource, IdentityResolver identities) {
+  public AwsIdentity identity(
+      EcrPullSecret resource,
+      IdentityResolver identities,
+      IdentityResolver.ServiceAccounts accounts) {
     return SpecException.reading(
         "",
         () ->
             identities.resolve(
-                resource.getSpec().getAws(), Optional.of(resource.getMetadata().getNamespace())));
+                resource.getSpec().getAws(),
+                Optional.of(resource.getMetadata().getNamespace()),
+                accounts));
   }
 
   @Override

@@ -32,7 +32,8 @@ interface PullSecretKind<R extends CustomResource<?, S>, S extends PullSecretSta
    * @throws SpecException if its spec says something the schema could not rule out
    * @throws IdentityResolver.IdentityNotAllowedException if it may not be that identity
    */
-  AwsIdentity identity(R resource, IdentityResolver identities);
+  AwsIdentity identity(
+      R resource, IdentityResolver identities, IdentityResolver.ServiceAccounts accounts);
 
   /**
    * The refresh the resource asks for, as this identity, kept by this owner: everything but the

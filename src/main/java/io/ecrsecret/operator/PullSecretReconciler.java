@@ -107,11 +107,16 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
       Optional<RefusedKeys.Refusal> refused = Optional.empty();
       SyncResult result;
       try {
-        desired = Optional.of(DesiredState.read(kind, resource, services.identities()));
+        var state =
+            InformerClusterState.of(
+                resource, context, kind.linksServiceAccounts(), kind.clusterScoped());
+        desired =
+            Optional.of(
+                DesiredState.read(kind, resource, services.identities(), state::serviceAccount));
         refused = refusedKeys.held(uid, desired.get().identity(), now);
         // keys AWS refused, still the ones in the Secret: AWS is not asked again yet
         result =
-            refused.isPresent() ? refused.get().result() : sync(desired.get(), resource, context);
+            refused.isPresent() ? refused.get().result() : sync(desired.get(), resource, state);
       } catch (SpecException e) {
         result = failed(StatusReason.INVALID_SPEC, e);
       } catch (IdentityResolver.IdentityNotAllowedException e) {
@@ -162,10 +167,7 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
   }
 
   /** The refresh, decided from the informer caches, and what it leaves behind removed. */
-  private SyncResult sync(DesiredState desired, R resource, Context<R> context) {
-    var state =
-        InformerClusterState.of(
-            resource, context, kind.linksServiceAccounts(), kind.clusterScoped());
+  private SyncResult sync(DesiredState desired, R resource, InformerClusterState state) {
     RefreshReport report = services.refresher().refresh(desired.refresh(), state);
     removeLeftBehind(desired, report, state);
     var footprint = desired.footprint();

@@ -46,4 +46,30 @@ class AwsIdentityTest {
         .isNotEqualTo(base.thenAssume(otherSession).cacheKey())
         .isNotEqualTo(base.cacheKey());
   }
+
+  @Test
+  void aServiceAccountIsOneIdentityPerAccountUidAndRoleAndNeverShowsItsToken() {
+    var tokensAsked = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.function.Function<String, AwsIdentity> account =
+        uid ->
+            new AwsIdentity(
+                new AwsIdentity.ServiceAccountToken(
+                    "team-a",
+                    "puller",
+                    uid,
+                    "arn:aws:iam::123456789012:role/team-a-pull",
+                    "sts.amazonaws.com",
+                    "ecr-secret-operator",
+                    () -> "eyJ.token-" + tokensAsked.incrementAndGet()),
+                java.util.List.of());
+    assertThat(account.apply("uid-1")).isEqualTo(account.apply("uid-1"));
+    assertThat(account.apply("uid-1").cacheKey())
+        .isEqualTo(account.apply("uid-1").cacheKey())
+        .isNotEqualTo(account.apply("uid-2").cacheKey())
+        .startsWith("service-account:team-a/puller:");
+    assertThat(account.apply("uid-1").describe())
+        .contains("service account team-a/puller", "role/team-a-pull")
+        .doesNotContain("eyJ");
+    assertThat(tokensAsked).as("no token asked for by comparing or describing").hasValue(0);
+  }
 }

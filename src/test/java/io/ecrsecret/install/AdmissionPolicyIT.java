@@ -164,6 +164,39 @@ class AdmissionPolicyIT {
         "never writes service-account-token Secrets");
   }
 
+  /**
+   * The ClusterRole lets the operator request a token for any service account (aws.serviceAccount):
+   * the policy lets through only tokens for AWS STS, an hour at most, never one the API server
+   * accepts (which would make it whatever account it names).
+   */
+  @Test
+  void serviceAccountTokensAreOnlyForStsAndShortLived() {
+    awaitPolicyInForce();
+    String controller = "default"; // kube-system's: what an API token for it could do, it must not
+    assertDeniedByPolicy(
+        () -> tokenRequest(controller, "https://kubernetes.default.svc.cluster.local", 3600),
+        "only for AWS STS");
+    assertDeniedByPolicy(
+        () -> tokenRequest(controller, "sts.amazonaws.com", 86400), "only for AWS STS");
+    assertThat(refusal(() -> tokenRequest(controller, "sts.amazonaws.com", 3600)))
+        .as("a token for STS, for an hour")
+        .isEmpty();
+  }
+
+  private static void tokenRequest(String account, String audience, long seconds) {
+    operator
+        .serviceAccounts()
+        .inNamespace("kube-system")
+        .withName(account)
+        .tokenRequest(
+            new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder()
+                .withNewSpec()
+                .withAudiences(audience)
+                .withExpirationSeconds(seconds)
+                .endSpec()
+                .build());
+  }
+
   @Test
   void onlyThePullSecretsTheOperatorWritesPass() {
     awaitPolicyInForce();

@@ -25,6 +25,7 @@ public final class TestOperatorConfig {
   private List<String> compatIdentityNamespaces = List.of();
   private boolean compatAdoptOtherSecrets;
   private java.util.Map<String, String> registryEndpoints = java.util.Map.of();
+  private List<String> allowedRoleArns = List.of();
 
   private TestOperatorConfig(String name) {
     this.leaseName = name;
@@ -95,6 +96,12 @@ public final class TestOperatorConfig {
     return this;
   }
 
+  /** As {@code --allowed-role-arns}. */
+  public TestOperatorConfig allowedRoleArns(List<String> globs) {
+    this.allowedRoleArns = globs;
+    return this;
+  }
+
   /** As {@code --registry-endpoint HOST=URL}. */
   public TestOperatorConfig registryEndpoint(String host, String url) {
     this.registryEndpoints = java.util.Map.of(host, url);
@@ -116,6 +123,7 @@ public final class TestOperatorConfig {
         .identity(Optional.of(identity))
         .retryBackoff(retryBackoff)
         .registryEndpoints(registryEndpoints)
+        .allowedRoleArns(allowedRoleArns)
         .build();
   }
 }

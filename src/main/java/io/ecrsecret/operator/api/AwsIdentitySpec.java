@@ -17,6 +17,17 @@ public class AwsIdentitySpec {
   @JsonPropertyDescription("Static AWS keys from a Secret instead of the operator's own identity.")
   private SecretReference credentialsSecret;
 
+  @Pattern(Validation.DNS_SUBDOMAIN)
+  @Size(max = 253)
+  @JsonPropertyDescription(
+      "A service account of this resource's namespace whose token is exchanged for the role"
+          + " (sts:AssumeRoleWithWebIdentity), as IRSA does for a pod: roleArn, or the account's"
+          + " eks.amazonaws.com/role-arn annotation; the audience sts.amazonaws.com, or the"
+          + " account's eks.amazonaws.com/audience. The role's trust policy names that account"
+          + " (iam-policy --for-service-account prints it), not the operator's. EcrPullSecret"
+          + " only.")
+  private String serviceAccount;
+
   @Pattern(Validation.ROLE_ARN)
   @JsonPropertyDescription(
       "An IAM role to assume (e.g. in the registry's account). Namespaced resources may name"
@@ -48,6 +59,14 @@ public class AwsIdentitySpec {
 
   public void setCredentialsSecret(SecretReference credentialsSecret) {
     this.credentialsSecret = credentialsSecret;
+  }
+
+  public String getServiceAccount() {
+    return serviceAccount;
+  }
+
+  public void setServiceAccount(String serviceAccount) {
+    this.serviceAccount = serviceAccount;
   }
 
   public String getRoleArn() {

@@ -18,6 +18,17 @@ public class ClusterPullSecretSpec extends PullSecretSpec {
           + " selector, less the excluded ones. New namespaces get the secret within seconds.")
   private NamespaceSelectorSpec namespaces;
 
+  @Override
+  @ValidationRule(
+      value = "!has(self.serviceAccount)",
+      message =
+          "a ClusterEcrPullSecret has no namespace of its own to name a service account in: use"
+              + " aws.roleArn or aws.credentialsSecret (or an EcrPullSecret with"
+              + " aws.serviceAccount)")
+  public AwsIdentitySpec getAws() {
+    return super.getAws();
+  }
+
   public NamespaceSelectorSpec getNamespaces() {
     return namespaces;
   }
