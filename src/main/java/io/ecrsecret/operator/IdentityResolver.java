@@ -9,7 +9,6 @@ import io.ecrsecret.kube.AwsKeysSecretReader;
 import io.ecrsecret.operator.api.AwsIdentitySpec;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
@@ -50,17 +49,6 @@ public final class IdentityResolver {
   public interface ServiceAccounts {
     Optional<ServiceAccount> find(String namespace, String name);
   }
-
-  /** The role an account's pods assume (IRSA); a resource naming the account may use it too. */
-  public static final String ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
-
-  /** The audience of the account's tokens for STS, where not {@value #STS_AUDIENCE}. */
-  public static final String AUDIENCE_ANNOTATION = "eks.amazonaws.com/audience";
-
-  public static final String STS_AUDIENCE = "sts.amazonaws.com";
-
-  /** How long a requested token lives: STS checks it once, at the exchange. */
-  static final long TOKEN_SECONDS = 3600;
 
   private final KubernetesClient client;
   private final OperatorConfig config;
@@ -124,7 +112,8 @@ public final class IdentityResolver {
         throw new IdentityNotAllowedException(
             "aws.serviceAccount is for an EcrPullSecret, in its own namespace");
       }
-      return serviceAccount(spec, resourceNamespace.get(), accounts);
+      return new ServiceAccountIdentity(client, this::roleAllowed)
+          .resolve(spec, resourceNamespace.get(), accounts);
     }
     AwsIdentity identity;
     if (spec != null && spec.getCredentialsSecret() != null) {
@@ -188,104 +177,7 @@ public final class IdentityResolver {
     return identity;
   }
 
-  /**
-   * A tenant's own account as its role: the role named, or the account's IRSA annotation, under the
-   * same allow-list as any role a namespaced resource names.
-   */
-  private AwsIdentity serviceAccount(
-      AwsIdentitySpec spec, String namespace, ServiceAccounts accounts) {
-    if (spec.getCredentialsSecret() != null) {
-      throw new IllegalArgumentException(
-          "aws.serviceAccount and aws.credentialsSecret are two identities: name one");
-    }
-    if (spec.getExternalId() != null) {
-      throw new IllegalArgumentException(
-          "aws.externalId is not sent with a service account's token (AssumeRoleWithWebIdentity"
-              + " takes none): the role's trust policy names the account instead");
-    }
-    String name = spec.getServiceAccount();
-    ServiceAccount account =
-        accounts
-            .find(namespace, name)
-            .orElseThrow(
-                () ->
-                    new IdentityNotAllowedException(
-                        "service account "
-                            + namespace
-                            + "/"
-                            + DisplayText.clean(name, DisplayText.VALUE)
-                            + " (aws.serviceAccount) does not exist: create it, or name another"));
-    Map<String, String> annotations =
-        account.getMetadata().getAnnotations() == null
-            ? Map.of()
-            : account.getMetadata().getAnnotations();
-    String role = spec.getRoleArn() != null ? spec.getRoleArn() : annotations.get(ROLE_ANNOTATION);
-    if (role == null) {
-      throw new IdentityNotAllowedException(
-          "service account "
-              + namespace
-              + "/"
-              + name
-              + " names no role: set aws.roleArn, or annotate the account "
-              + ROLE_ANNOTATION);
-    }
-    if (!io.ecrsecret.core.Syntax.ROLE_ARN_PATTERN.matcher(role).matches()) {
-      throw new IllegalArgumentException(
-          "the role of service account "
-              + namespace
-              + "/"
-              + name
-              + " ("
-              + DisplayText.clean(role, DisplayText.VALUE * 2)
-              + ") is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)");
-    }
-    if (!roleAllowed(role, namespace)) {
-      throw new IdentityNotAllowedException(
-          "role "
-              + DisplayText.clean(role, DisplayText.VALUE * 2)
-              + " (of service account "
-              + namespace
-              + "/"
-              + name
-              + ") is not allowed for namespace "
-              + namespace
-              + ": a cluster administrator must list it in the operator's --allowed-role-arns or"
-              + " in the namespace annotation "
-              + ALLOWED_ROLES_ANNOTATION);
-    }
-    String audience = annotations.getOrDefault(AUDIENCE_ANNOTATION, STS_AUDIENCE);
-    return new AwsIdentity(
-        new AwsIdentity.ServiceAccountToken(
-            namespace,
-            name,
-            account.getMetadata().getUid() == null ? "" : account.getMetadata().getUid(),
-            role,
-            audience,
-            spec.getSessionName() == null
-                ? AwsIdentity.RoleHop.DEFAULT_SESSION_NAME
-                : spec.getSessionName(),
-            () -> token(namespace, name, audience)),
-        List.of());
-  }
-
-  /** A short-lived token of the account for the audience, from the TokenRequest API. */
-  private String token(String namespace, String name, String audience) {
-    return client
-        .serviceAccounts()
-        .inNamespace(namespace)
-        .withName(name)
-        .tokenRequest(
-            new TokenRequestBuilder()
-                .withNewSpec()
-                .withAudiences(audience)
-                .withExpirationSeconds(TOKEN_SECONDS)
-                .endSpec()
-                .build())
-        .getStatus()
-        .getToken();
-  }
-
-  private boolean roleAllowed(String roleArn, String namespace) {
+  boolean roleAllowed(String roleArn, String namespace) {
     if (allowedRoles.stream().anyMatch(g -> g.matches(roleArn))) {
       return true;
     }

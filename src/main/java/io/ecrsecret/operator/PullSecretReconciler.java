@@ -3,13 +3,11 @@ package io.ecrsecret.operator;
 import io.ecrsecret.core.StatusReason;
 import io.ecrsecret.kube.AwsKeysSecretReader;
 import io.ecrsecret.kube.ManagedSecretRemover;
-import io.ecrsecret.operator.api.PullSecretSpec.DeletionPolicy;
 import io.ecrsecret.operator.api.PullSecretStatus;
 import io.ecrsecret.refresh.NamespaceOutcome;
 import io.ecrsecret.refresh.PullSecretRefresher;
 import io.ecrsecret.refresh.RefreshReport;
 import io.fabric8.kubernetes.client.CustomResource;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
@@ -23,8 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -169,7 +165,7 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
   /** The refresh, decided from the informer caches, and what it leaves behind removed. */
   private SyncResult sync(DesiredState desired, R resource, InformerClusterState state) {
     RefreshReport report = services.refresher().refresh(desired.refresh(), state);
-    removeLeftBehind(desired, report, state);
+    SecretsLetGo.leftBehind(desired, report, state, services);
     var footprint = desired.footprint();
     var result =
         SyncResult.from(
@@ -184,40 +180,6 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
 
   private SyncResult failed(StatusReason reason, RuntimeException e) {
     return SyncResult.failed(reason.text(), e.getMessage(), kind.clusterScoped());
-  }
-
-  /**
-   * Removes the secrets this resource made that it no longer asks for: in a namespace that left its
-   * selection, or under a secret name it no longer uses. Decided from the cache; costs requests
-   * only where there is something to remove.
-   */
-  private void removeLeftBehind(
-      DesiredState desired, RefreshReport report, InformerClusterState state) {
-    String owner = desired.owner();
-    Set<String> served =
-        report.namespaces().stream().map(NamespaceOutcome::namespace).collect(Collectors.toSet());
-    var leftBehind =
-        state.managedSecretsOf(owner).stream()
-            .filter(
-                s ->
-                    !served.contains(s.getMetadata().getNamespace())
-                        || !s.getMetadata().getName().equals(desired.refresh().secretName()))
-            .toList();
-    for (var removed :
-        services
-            .refresher()
-            .remove(leftBehind, services.remover(), state, desired.footprint().linkedAccounts())) {
-      services.metrics().forget(removed.namespace(), removed.name());
-      log.info(
-          "Removed secret {}/{}: {} no longer {} it ({})",
-          removed.namespace(),
-          removed.name(),
-          owner,
-          served.contains(removed.namespace())
-              ? "names"
-              : "selects namespace " + removed.namespace() + " for",
-          removed.what());
-    }
   }
 
   private void record(String kindName, RefreshReport report) {
@@ -258,42 +220,19 @@ abstract class PullSecretReconciler<R extends CustomResource<?, S>, S extends Pu
    */
   @Override
   public DeleteControl cleanup(R resource, Context<R> context) {
-    String owner = DesiredState.ownerOf(resource);
-    var footprint = kind.footprint(resource);
     var state =
         InformerClusterState.of(
             resource, context, kind.linksServiceAccounts(), kind.clusterScoped());
-    var secrets = state.managedSecretsOf(owner);
-    boolean retain = footprint.deletionPolicy() == DeletionPolicy.RETAIN;
-    List<PullSecretRefresher.Removed> done;
-    try {
-      done =
-          retain
-              ? services
-                  .refresher()
-                  .retain(secrets, services.remover(), resource.getMetadata().getUid())
-              : services
-                  .refresher()
-                  .remove(secrets, services.remover(), state, footprint.linkedAccounts());
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-      // others kept writing the same account or secret (many resources unlinking from one
-      // account at once): a known, passing state, tried again shortly, without a stack trace
-      log.info("Conflict removing what {} made (changed meanwhile); trying again", owner);
+    boolean done =
+        SecretsLetGo.ofADeletedResource(
+            DesiredState.ownerOf(resource),
+            resource.getMetadata().getUid(),
+            kind.footprint(resource),
+            state,
+            services);
+    if (!done) {
       return DeleteControl.noFinalizerRemoval()
           .rescheduleAfter(Duration.ofMillis(200 + RETRY_JITTER.nextInt(800)));
-    }
-    for (var removed : done) {
-      services.metrics().forget(removed.namespace(), removed.name());
-      log.info(
-          "{} secret {}/{} of deleted {}: {}",
-          retain ? "Kept" : "Removed",
-          removed.namespace(),
-          removed.name(),
-          owner,
-          removed.what());
     }
     String uid = resource.getMetadata().getUid();
     schedule.forget(uid);
