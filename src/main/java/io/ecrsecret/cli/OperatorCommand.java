@@ -187,13 +187,7 @@ final class OperatorCommand implements Callable<Integer> {
               + " mirror, a proxy. Repeatable.")
   java.util.Map<String, String> registryEndpoints = new java.util.LinkedHashMap<>();
 
-  @Option(
-      names = "--aws-dual-stack",
-      description =
-          "Call ECR and STS at their dual-stack (IPv4 and IPv6) endpoints (ecr.REGION.api.aws), as"
-              + " an IPv6-only cluster needs. Default: off (the AWS SDK's own"
-              + " AWS_USE_DUALSTACK_ENDPOINT applies).")
-  boolean awsDualStack;
+  @picocli.CommandLine.Mixin AwsEndpointOptions awsEndpoints;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -223,7 +217,7 @@ final class OperatorCommand implements Callable<Integer> {
     var stopped = new CountDownLatch(1);
     var operator =
         EcrSecretOperator.start(
-            config, client, runtime.clock(), runtime.aws().withDualStack(awsDualStack));
+            config, client, runtime.clock(), awsEndpoints.applyTo(runtime.aws()));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

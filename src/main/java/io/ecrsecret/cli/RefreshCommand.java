@@ -90,13 +90,7 @@ final class RefreshCommand implements Callable<Integer> {
               + " (give both names to have an entry under each).")
   List<String> registries = new ArrayList<>();
 
-  @Option(
-      names = "--aws-dual-stack",
-      description =
-          "Call ECR and STS at their dual-stack (IPv4 and IPv6) endpoints (ecr.REGION.api.aws), as"
-              + " an IPv6-only cluster needs. Default: off (the AWS SDK's own"
-              + " AWS_USE_DUALSTACK_ENDPOINT applies).")
-  boolean awsDualStack;
+  @picocli.CommandLine.Mixin AwsEndpointOptions awsEndpoints;
 
   @Option(
       names = {"-s", "--secret-name"},
@@ -200,7 +194,7 @@ final class RefreshCommand implements Callable<Integer> {
         });
     CliRuntime runtime = main.runtime();
     try (KubernetesClient client = runtime.kubernetes().get();
-        AwsEcrTokenSource aws = new AwsEcrTokenSource(runtime.aws().withDualStack(awsDualStack))) {
+        AwsEcrTokenSource aws = new AwsEcrTokenSource(awsEndpoints.applyTo(runtime.aws()))) {
       RefreshPolicy policy = RefreshPolicy.DEFAULT.withMargin(margin);
       RefreshSpec spec = UserInput.read(command, () -> spec(client));
       var refresher =
