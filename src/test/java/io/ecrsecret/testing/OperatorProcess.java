@@ -19,11 +19,27 @@ import java.util.concurrent.TimeUnit;
  */
 public final class OperatorProcess implements AutoCloseable {
 
-  /** The install manifests' JVM flags, with the container's 384Mi emulated by -XX:MaxRAM. */
-  public static final String JVM_FLAGS =
-      "-XX:MaxRAM=384m -XX:MaxRAMPercentage=30 -XX:+UseSerialGC -Xmn8m -XX:MinHeapFreeRatio=10"
-          + " -XX:MaxHeapFreeRatio=30 -XX:TieredStopAtLevel=1 -Xss256k -XX:-UsePerfData"
-          + " -XX:MaxMetaspaceSize=100m -XX:ReservedCodeCacheSize=24m -XX:MaxDirectMemorySize=16m";
+  /**
+   * The image's JVM flags (declared once, in the pom's Jib configuration), with the container's
+   * 384Mi emulated by -XX:MaxRAM.
+   */
+  public static final String JVM_FLAGS = "-XX:MaxRAM=384m " + imageJvmFlags();
+
+  /** The {@code JAVA_TOOL_OPTIONS} the image sets, read from the pom. */
+  public static String imageJvmFlags() {
+    try {
+      String pom = java.nio.file.Files.readString(Path.of("pom.xml"));
+      var m =
+          java.util.regex.Pattern.compile("<JAVA_TOOL_OPTIONS>([^<]+)</JAVA_TOOL_OPTIONS>")
+              .matcher(pom);
+      if (!m.find()) {
+        throw new IllegalStateException("pom.xml sets no JAVA_TOOL_OPTIONS for the image");
+      }
+      return m.group(1).trim();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   private final Process process;
   private final int metricsPort;
