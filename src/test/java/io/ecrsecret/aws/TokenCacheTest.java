@@ -100,7 +100,13 @@ class TokenCacheTest {
       for (int i = 0; i < 8; i++) {
         results.add(pool.submit(() -> cache.token(identity, "us-east-1", policy.margin())));
       }
-      Thread.sleep(200);
+      // every caller is in: one inside the source, held at the gate, the seven others waiting
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(
+              () ->
+                  source.calls.get() == 1
+                      && ((java.util.concurrent.ThreadPoolExecutor) pool).getActiveCount() == 8);
       source.gate.countDown();
       for (var result : results) {
         assertThat(result.get().password()).isEqualTo("us-east-1-token-1");
