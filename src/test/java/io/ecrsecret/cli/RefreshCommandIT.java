@@ -137,7 +137,10 @@ class RefreshCommandIT {
       var run = CliRun.run(sandbox, "refresh", "-n", "in-place", "-r", registry);
       assertThat(run.exitCode()).as(run.toString()).isZero();
       assertThat(run.out()).contains("updated");
-      Thread.sleep(500);
+      // the watch has seen the write
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> events.contains(Watcher.Action.MODIFIED));
     }
     Secret second = secret("in-place", "ecr-pull-secret");
     assertThat(second.getMetadata().getUid()).isEqualTo(first.getMetadata().getUid());
