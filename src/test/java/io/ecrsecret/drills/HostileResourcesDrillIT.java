@@ -37,6 +37,8 @@ class HostileResourcesDrillIT {
 
   @Test
   void aThousandBadResourcesDoNotStopTheGoodOne(Sandbox sandbox) throws Exception {
+    // tokens that last, whatever test ran before (the emulator's own expired in 2015)
+    sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
     try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
       TestCluster.installCrds(kube, false);
       for (String ns : List.of("hostile", "good")) {
@@ -142,6 +144,8 @@ class HostileResourcesDrillIT {
    */
   @Test
   void aTenantsTricksFailInStatusAndTouchNothingOthersKeep(Sandbox sandbox) throws Exception {
+    // tokens that last, whatever test ran before (the emulator's own expired in 2015)
+    sandbox.aws().tokenExpiresIn(Duration.ofHours(12));
     try (KubernetesClient kube = sandbox.kubernetes().adminClient()) {
       TestCluster.installCrds(kube, false);
       TestCluster.namespace(kube, "tricks", Map.of());
