@@ -112,11 +112,21 @@ class CronJobTakeoverIT {
             .contains("kept by EcrPullSecret/cronjob-to-operator/pull now")
             .contains("Stop the CronJob");
         assertThat(secret(kube).getMetadata().getResourceVersion()).isEqualTo(before);
+
+        assertThat(events)
+            .as("the secret was only ever modified, never deleted and made again")
+            .isNotEmpty()
+            .allMatch("MODIFIED"::equals);
+
+        // gone while the operator can still finalize it: nothing left for the tests after
+        kube.resource(resource).delete();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    kube.resources(EcrPullSecret.class).inNamespace(NS).withName("pull").get()
+                        == null);
       }
-      assertThat(events)
-          .as("the secret was only ever modified, never deleted and made again")
-          .isNotEmpty()
-          .allMatch("MODIFIED"::equals);
     }
   }
 
