@@ -76,11 +76,10 @@ final class SecretRefusals {
       return Optional.empty();
     }
     return Optional.of(
-        new Refuse(
+        refuse(
             StatusReason.SECRET_NOT_MANAGED,
-            "secret "
-                + wanted.where()
-                + " exists and is not managed by ecr-secret-operator; it was left as it is. "
+            wanted,
+            " exists and is not managed by ecr-secret-operator; it was left as it is. "
                 + (wanted.owner().equals(PullSecretWriter.CLI_OWNER)
                     ? "Pass --adopt"
                     : "Set spec.adopt: true")
@@ -104,21 +103,19 @@ final class SecretRefusals {
     String owner = DisplayText.clean(found.currentOwner(), DisplayText.VALUE * 2);
     if (wanted.owner().equals(PullSecretWriter.CLI_OWNER)) {
       return Optional.of(
-          new Refuse(
+          refuse(
               StatusReason.SECRET_OWNED_ELSEWHERE,
-              "secret "
-                  + wanted.where()
-                  + " is kept by "
+              wanted,
+              " is kept by "
                   + owner
                   + " now (the operator took it over); it was left as it is. Stop the CronJob or"
                   + " script that runs this refresh, or choose another --secret-name"));
     }
     return Optional.of(
-        new Refuse(
+        refuse(
             StatusReason.SECRET_OWNED_ELSEWHERE,
-            "secret "
-                + wanted.where()
-                + " is kept by "
+            wanted,
+            " is kept by "
                 + owner
                 + ", not by "
                 + wanted.owner()
@@ -132,11 +129,10 @@ final class SecretRefusals {
       return Optional.empty();
     }
     return Optional.of(
-        new Refuse(
+        refuse(
             StatusReason.SECRET_TYPE_MISMATCH,
-            "secret "
-                + wanted.where()
-                + " has type "
+            wanted,
+            " has type "
                 + type
                 + " but needs "
                 + wanted.content().type()
@@ -155,11 +151,10 @@ final class SecretRefusals {
       return Optional.empty();
     }
     return Optional.of(
-        new Refuse(
+        refuse(
             StatusReason.SECRET_NOT_MANAGED,
-            "secret "
-                + wanted.where()
-                + " exists and was made neither by rh-mobb's ecr-secret-operator (it has no owner"
+            wanted,
+            " exists and was made neither by rh-mobb's ecr-secret-operator (it has no owner"
                 + " reference to one of its ecr.mobb.redhat.com resources) nor by"
                 + " ecr-secret-operator; it was left as it is. Choose another"
                 + " generated_secret_name, or delete that secret if nothing needs it (or the"
@@ -178,11 +173,10 @@ final class SecretRefusals {
         .findFirst()
         .map(
             controller ->
-                new Refuse(
+                refuse(
                     StatusReason.SECRET_CONTROLLED_ELSEWHERE,
-                    "secret "
-                        + wanted.where()
-                        + " is controlled by "
+                    wanted,
+                    " is controlled by "
                         + DisplayText.clean(
                             controller.getKind() + " " + controller.getName(),
                             DisplayText.VALUE * 2)
@@ -198,13 +192,17 @@ final class SecretRefusals {
       return Optional.empty();
     }
     return Optional.of(
-        new Refuse(
+        refuse(
             StatusReason.SECRET_HOLDS_OTHER_DATA,
-            "secret "
-                + wanted.where()
-                + " holds other data ("
+            wanted,
+            " holds other data ("
                 + DisplayText.clean(String.join(", ", othersKeys), DisplayText.VALUE * 2)
                 + "); adopting it would overwrite what it is for. It was left as it is: choose"
                 + " another secret name"));
+  }
+
+  /** A refusal whose message starts by naming the secret ({@code secret NS/NAME ...}). */
+  private static Refuse refuse(StatusReason reason, Wanted wanted, String rest) {
+    return new Refuse(reason, "secret " + wanted.where() + rest);
   }
 }
