@@ -1,6 +1,7 @@
 package io.ecrsecret.aws;
 
 import io.ecrsecret.core.RegistryCredentials;
+import io.ecrsecret.core.TokenScope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,10 +35,11 @@ import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityReques
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
- * Gets ECR tokens from AWS with the SDK v2: one client per (identity, region), reused while it is
- * in use; roles assumed through STS in turn, once per identity for all its regions (a role's
- * session is valid in every region of its partition; only the token is per region), the session
- * reused until it nears its expiry and renewed by the SDK then.
+ * Gets ECR tokens from AWS with the SDK v2 (and ECR Public's through {@link EcrPublicTokens}): one
+ * client per (identity, region), reused while it is in use; roles assumed through STS in turn, once
+ * per identity for all its regions (a role's session is valid in every region of its partition;
+ * only the token is per region), the session reused until it nears its expiry and renewed by the
+ * SDK then.
  *
  * <p>Whatever tenants create, what this holds is bounded: at most {@link #MAX_CLIENTS} clients, the
  * least recently used closed first, and none kept once unused for {@link #IDLE}; a client whose
@@ -56,6 +58,7 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
   private final AwsClientSettings settings;
   private final Clock clock;
   private final SdkHttpClient http = UrlConnectionHttpClient.create();
+  private final EcrPublicTokens ecrPublic;
   private final ScheduledExecutorService scheduler = scheduler();
   private final LongAdder tokenRequests = new LongAdder();
 
@@ -84,9 +87,12 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
     }
   }
 
-  /** An ECR client of one region, on its identity's credentials. */
+  /**
+   * An ECR client of one region, on its identity's credentials; for ECR Public only the credentials
+   * (its call is signed by {@link EcrPublicTokens}).
+   */
   private static final class Client {
-    private final EcrClient ecr;
+    private final EcrClient ecr; // null for ECR Public
     private final String credentialsKey;
     private final Credentials credentials;
     private Instant lastUsed;
@@ -113,18 +119,25 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
   public AwsEcrTokenSource(AwsClientSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
+    this.ecrPublic = new EcrPublicTokens(http, settings);
   }
 
   @Override
-  public RegistryCredentials token(AwsIdentity identity, String region, Duration validFor) {
-    String key = identity.cacheKey() + "@" + region;
-    Client client = client(key, identity, region);
+  public RegistryCredentials token(AwsIdentity identity, TokenScope scope, Duration validFor) {
+    String key = identity.cacheKey() + "@" + scope.key();
+    Client client = client(key, identity, scope);
     try {
       tokenRequests.increment();
-      AuthorizationData data = client.ecr().getAuthorizationToken().authorizationData().get(0);
+      RegistryCredentials token;
+      if (scope.ecrPublic()) {
+        token = ecrPublic.token(client.credentials.provider);
+      } else {
+        AuthorizationData data = client.ecr().getAuthorizationToken().authorizationData().get(0);
+        token =
+            RegistryCredentials.fromAuthorizationToken(data.authorizationToken(), data.expiresAt());
+      }
       client.credentials.proven = true;
-      return RegistryCredentials.fromAuthorizationToken(
-          data.authorizationToken(), data.expiresAt());
+      return token;
     } catch (RuntimeException e) {
       // an identity that never got a token is not kept: the next call builds a fresh client (a
       // few objects, no request), and made-up keys cannot pile up clients. One that did keeps
@@ -133,7 +146,7 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
       if (!client.credentials.proven) {
         discard(key, client);
       }
-      throw AwsFailures.explain(e, identity, region, "ecr:GetAuthorizationToken");
+      throw AwsFailures.explain(e, identity, scope.region(), scope.action());
     }
   }
 
@@ -149,7 +162,8 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
     }
   }
 
-  private Client client(String key, AwsIdentity identity, String region) {
+  private Client client(String key, AwsIdentity identity, TokenScope scope) {
+    String region = scope.region();
     var closing = new ArrayList<SdkAutoCloseable>();
     Client client;
     synchronized (clients) {
@@ -167,7 +181,12 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
         Credentials shared =
             credentials.computeIfAbsent(credentialsKey, k -> credentials(identity, region));
         shared.users++;
-        client = new Client(ecr(region, shared.provider), credentialsKey, shared, now);
+        client =
+            new Client(
+                scope.ecrPublic() ? null : ecr(region, shared.provider),
+                credentialsKey,
+                shared,
+                now);
         clients.put(key, client);
         while (clients.size() > MAX_CLIENTS) {
           var eldest = clients.entrySet().iterator();
@@ -184,7 +203,9 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
 
   /** Lets a client go (caller holds the lock): its credentials too, if it was their last user. */
   private void release(Client client, List<SdkAutoCloseable> closing) {
-    closing.add(client.ecr);
+    if (client.ecr != null) {
+      closing.add(client.ecr);
+    }
     if (--client.credentials.users == 0) {
       credentials.remove(client.credentialsKey, client.credentials);
       closing.add(client.credentials::close);

@@ -1,6 +1,7 @@
 package io.ecrsecret.aws;
 
 import io.ecrsecret.core.RegistryCredentials;
+import io.ecrsecret.core.TokenScope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,13 +12,13 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Shares ECR tokens: one request per (identity, region) however many namespaces and resources need
- * it, at the same moment (callers wait for the request under way) or later (the token is reused
- * while it stays valid for as long as the caller needs). A token that arrives already expired, or
- * without expiry, is reused for the minimum interval, so that nothing asks AWS in a loop. A failure
- * is shared too, for a backoff that doubles with each failure in a row ({@link #FIRST_BACKOFF} up
- * to {@link #MAX_BACKOFF}): however many resources use an identity, AWS is asked again on one
- * schedule, not on each resource's.
+ * Shares ECR tokens: one request per (identity, region), and one per identity for ECR Public,
+ * however many namespaces and resources need it, at the same moment (callers wait for the request
+ * under way) or later (the token is reused while it stays valid for as long as the caller needs). A
+ * token that arrives already expired, or without expiry, is reused for the minimum interval, so
+ * that nothing asks AWS in a loop. A failure is shared too, for a backoff that doubles with each
+ * failure in a row ({@link #FIRST_BACKOFF} up to {@link #MAX_BACKOFF}): however many resources use
+ * an identity, AWS is asked again on one schedule, not on each resource's.
  */
 public final class TokenCache implements EcrTokenSource {
 
@@ -55,8 +56,8 @@ public final class TokenCache implements EcrTokenSource {
   }
 
   @Override
-  public RegistryCredentials token(AwsIdentity identity, String region, Duration validFor) {
-    String key = identity.cacheKey() + "@" + region;
+  public RegistryCredentials token(AwsIdentity identity, TokenScope scope, Duration validFor) {
+    String key = identity.cacheKey() + "@" + scope.key();
     if (entries.size() > TIDY_ABOVE) {
       tidy();
     }
@@ -70,7 +71,7 @@ public final class TokenCache implements EcrTokenSource {
                     : new Entry(mine, clock.instant(), failuresBefore(old), null));
     if (entry.token() == mine) {
       try {
-        mine.complete(upstream.token(identity, region, validFor));
+        mine.complete(upstream.token(identity, scope, validFor));
       } catch (RuntimeException e) {
         // shared until the backoff is over: the other users of the identity wait with it
         entries.replace(

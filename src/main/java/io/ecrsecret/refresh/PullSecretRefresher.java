@@ -8,6 +8,7 @@ import io.ecrsecret.core.RegistryCredentials;
 import io.ecrsecret.core.RegistryRef;
 import io.ecrsecret.core.SecretFreshness;
 import io.ecrsecret.core.StatusReason;
+import io.ecrsecret.core.TokenScope;
 import io.ecrsecret.kube.ClusterState;
 import io.ecrsecret.kube.ListedClusterState;
 import io.ecrsecret.kube.ManagedMarkers;
@@ -243,18 +244,18 @@ public final class PullSecretRefresher {
    * written, while it is valid for the refresh's margin (no AWS call then).
    */
   public RegistryCredentials credentials(RefreshSpec spec, RegistryRef registry) {
-    return tokens.token(spec.identity(), registry.region(), spec.refreshMargin());
+    return tokens.token(spec.identity(), TokenScope.of(registry), spec.refreshMargin());
   }
 
-  /** One token per region, in the order the registries were given. */
+  /** One token per region (and one for ECR Public), in the order the registries were given. */
   private Map<String, RegistryCredentials> tokensFor(RefreshSpec spec) {
-    var byRegion = new LinkedHashMap<String, RegistryCredentials>();
+    var byScope = new LinkedHashMap<TokenScope, RegistryCredentials>();
     var byHost = new TreeMap<String, RegistryCredentials>();
     for (RegistryRef registry : spec.registries()) {
       RegistryCredentials token =
-          byRegion.computeIfAbsent(
-              registry.region(),
-              region -> tokens.token(spec.identity(), region, spec.refreshMargin()));
+          byScope.computeIfAbsent(
+              TokenScope.of(registry),
+              scope -> tokens.token(spec.identity(), scope, spec.refreshMargin()));
       byHost.put(registry.host(), token);
     }
     return byHost;

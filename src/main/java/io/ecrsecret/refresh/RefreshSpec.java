@@ -260,13 +260,6 @@ public record RefreshSpec(
     if (registries.isEmpty()) {
       throw new IllegalArgumentException("no registry given: name at least one ECR registry");
     }
-    for (RegistryRef registry : registries) {
-      if (registry.isPublic()) {
-        throw new IllegalArgumentException(
-            "public.ecr.aws needs no pull secret: ECR Public images pull anonymously."
-                + " Authenticated ECR Public pulls (higher rate limits) are not supported yet");
-      }
-    }
     if (registries.stream().map(RegistryRef::host).distinct().count() != registries.size()) {
       throw new IllegalArgumentException("a registry is named twice: " + registries);
     }

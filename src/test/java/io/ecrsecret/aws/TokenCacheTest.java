@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ecrsecret.core.RefreshPolicy;
 import io.ecrsecret.core.RegistryCredentials;
+import io.ecrsecret.core.TokenScope;
 import io.ecrsecret.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +31,7 @@ class TokenCacheTest {
     volatile CountDownLatch gate;
 
     @Override
-    public RegistryCredentials token(AwsIdentity identity, String region, Duration validFor) {
+    public RegistryCredentials token(AwsIdentity identity, TokenScope scope, Duration validFor) {
       int n = calls.incrementAndGet();
       if (gate != null) {
         try {
@@ -43,7 +44,7 @@ class TokenCacheTest {
         throw failure;
       }
       return new RegistryCredentials(
-          "AWS", region + "-token-" + n, Optional.of(clock.instant().plus(validity)));
+          "AWS", scope.key() + "-token-" + n, Optional.of(clock.instant().plus(validity)));
     }
   }
 
@@ -54,26 +55,43 @@ class TokenCacheTest {
   @Test
   void oneRequestPerIdentityAndRegionUntilTheTokenIsDue() {
     for (int i = 0; i < 100; i++) {
-      cache.token(identity, "us-east-1", policy.margin());
+      cache.token(identity, TokenScope.privateIn("us-east-1"), policy.margin());
     }
-    cache.token(identity, "eu-west-1", policy.margin());
+    cache.token(identity, TokenScope.privateIn("eu-west-1"), policy.margin());
     assertThat(source.calls).hasValue(2);
+    // ECR Public's token is asked in us-east-1 too, but is an entry of its own
+    assertThat(cache.token(identity, TokenScope.ecrPublicScope(), policy.margin()).password())
+        .isEqualTo("ecr-public-token-3");
+    cache.token(identity, TokenScope.ecrPublicScope(), policy.margin());
+    assertThat(source.calls).hasValue(3);
 
     clock.advance(Duration.ofHours(9)); // 3h left, margin 2h: still fine
-    assertThat(cache.token(identity, "us-east-1", policy.margin()).password())
+    assertThat(cache.token(identity, TokenScope.privateIn("us-east-1"), policy.margin()).password())
         .isEqualTo("us-east-1-token-1");
     clock.advance(Duration.ofHours(1).plusSeconds(1)); // inside the margin: due
-    assertThat(cache.token(identity, "us-east-1", policy.margin()).password())
-        .isEqualTo("us-east-1-token-3");
+    assertThat(cache.token(identity, TokenScope.privateIn("us-east-1"), policy.margin()).password())
+        .isEqualTo("us-east-1-token-4");
   }
 
   @Test
   void aCallerThatNeedsTheTokenLongerGetsANewOneWhichOthersThenShare() {
-    cache.token(identity, "us-east-1", Duration.ofHours(2));
+    cache.token(identity, TokenScope.privateIn("us-east-1"), Duration.ofHours(2));
     clock.advance(Duration.ofHours(8)); // 4h left
-    assertThat(cache.token(identity, "us-east-1", Duration.ofHours(2)).password()).endsWith("-1");
-    assertThat(cache.token(identity, "us-east-1", Duration.ofHours(5)).password()).endsWith("-2");
-    assertThat(cache.token(identity, "us-east-1", Duration.ofHours(2)).password()).endsWith("-2");
+    assertThat(
+            cache
+                .token(identity, TokenScope.privateIn("us-east-1"), Duration.ofHours(2))
+                .password())
+        .endsWith("-1");
+    assertThat(
+            cache
+                .token(identity, TokenScope.privateIn("us-east-1"), Duration.ofHours(5))
+                .password())
+        .endsWith("-2");
+    assertThat(
+            cache
+                .token(identity, TokenScope.privateIn("us-east-1"), Duration.ofHours(2))
+                .password())
+        .endsWith("-2");
     assertThat(source.calls).hasValue(2);
   }
 
@@ -86,8 +104,8 @@ class TokenCacheTest {
                 Optional.of("x"),
                 "s1",
                 Duration.ofHours(1)));
-    cache.token(identity, "us-east-1", policy.margin());
-    cache.token(role, "us-east-1", policy.margin());
+    cache.token(identity, TokenScope.privateIn("us-east-1"), policy.margin());
+    cache.token(role, TokenScope.privateIn("us-east-1"), policy.margin());
     assertThat(source.calls).hasValue(2);
   }
 
@@ -98,7 +116,9 @@ class TokenCacheTest {
     try {
       List<Future<RegistryCredentials>> results = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        results.add(pool.submit(() -> cache.token(identity, "us-east-1", policy.margin())));
+        results.add(
+            pool.submit(
+                () -> cache.token(identity, TokenScope.privateIn("us-east-1"), policy.margin())));
       }
       // every caller is in: one inside the source, held at the gate, the seven others waiting
       org.awaitility.Awaitility.await()
@@ -121,11 +141,11 @@ class TokenCacheTest {
   void anExpiredTokenIsReusedForTheMinimumIntervalNotFetchedInALoop() {
     source.validity = Duration.ofHours(-1);
     for (int i = 0; i < 50; i++) {
-      cache.token(identity, "us-east-1", policy.margin());
+      cache.token(identity, TokenScope.privateIn("us-east-1"), policy.margin());
     }
     assertThat(source.calls).hasValue(1);
     clock.advance(policy.minimumInterval());
-    cache.token(identity, "us-east-1", policy.margin());
+    cache.token(identity, TokenScope.privateIn("us-east-1"), policy.margin());
     assertThat(source.calls).hasValue(2);
   }
 
@@ -134,29 +154,35 @@ class TokenCacheTest {
     source.failure = new AwsAccessException(AwsAccessException.Kind.THROTTLED, "throttled");
     for (int i = 0; i < 50; i++) {
       // fifty resources of one identity: one call, the others share its failure
-      assertThatThrownBy(() -> cache.token(identity, "us-east-1", policy.margin()))
+      assertThatThrownBy(
+              () -> cache.token(identity, TokenScope.privateIn("us-east-1"), policy.margin()))
           .hasMessage("throttled");
     }
     assertThat(source.calls).hasValue(1);
     clock.advance(TokenCache.FIRST_BACKOFF);
-    assertThatThrownBy(() -> cache.token(identity, "us-east-1", policy.margin()));
+    assertThatThrownBy(
+        () -> cache.token(identity, TokenScope.privateIn("us-east-1"), policy.margin()));
     assertThat(source.calls).as("asked again once the backoff is over").hasValue(2);
     clock.advance(TokenCache.FIRST_BACKOFF);
-    assertThatThrownBy(() -> cache.token(identity, "us-east-1", policy.margin()));
+    assertThatThrownBy(
+        () -> cache.token(identity, TokenScope.privateIn("us-east-1"), policy.margin()));
     assertThat(source.calls).as("the second backoff is twice the first").hasValue(2);
     clock.advance(TokenCache.FIRST_BACKOFF);
     source.failure = null;
-    assertThat(cache.token(identity, "us-east-1", policy.margin()).password())
+    assertThat(cache.token(identity, TokenScope.privateIn("us-east-1"), policy.margin()).password())
         .isEqualTo("us-east-1-token-3");
     // another region of the same identity has its own schedule
-    assertThat(cache.token(identity, "eu-west-1", policy.margin())).isNotNull();
+    assertThat(cache.token(identity, TokenScope.privateIn("eu-west-1"), policy.margin()))
+        .isNotNull();
     // after a success, the next failure backs off from the first step again
     source.failure = new AwsAccessException(AwsAccessException.Kind.THROTTLED, "throttled");
     clock.advance(Duration.ofHours(11));
-    assertThatThrownBy(() -> cache.token(identity, "us-east-1", policy.margin()));
+    assertThatThrownBy(
+        () -> cache.token(identity, TokenScope.privateIn("us-east-1"), policy.margin()));
     int calls = source.calls.get();
     clock.advance(TokenCache.FIRST_BACKOFF);
-    assertThatThrownBy(() -> cache.token(identity, "us-east-1", policy.margin()));
+    assertThatThrownBy(
+        () -> cache.token(identity, TokenScope.privateIn("us-east-1"), policy.margin()));
     assertThat(source.calls).hasValue(calls + 1);
   }
 
@@ -164,7 +190,8 @@ class TokenCacheTest {
   void theBackoffStopsAtItsCeiling() {
     source.failure = new AwsAccessException(AwsAccessException.Kind.UNREACHABLE, "down");
     for (int i = 0; i < 20; i++) {
-      assertThatThrownBy(() -> cache.token(identity, "us-east-1", policy.margin()));
+      assertThatThrownBy(
+          () -> cache.token(identity, TokenScope.privateIn("us-east-1"), policy.margin()));
       clock.advance(TokenCache.MAX_BACKOFF);
     }
     assertThat(source.calls).as("asked once per ceiling at worst").hasValue(20);
@@ -175,11 +202,14 @@ class TokenCacheTest {
     for (int i = 0; i < TokenCache.TIDY_ABOVE + 50; i++) {
       var keys =
           new AwsIdentity.StaticKeys("AKIAEXAMPLE" + i, "secret-" + i, Optional.empty(), "test");
-      cache.token(new AwsIdentity(keys, java.util.List.of()), "us-east-1", policy.margin());
+      cache.token(
+          new AwsIdentity(keys, java.util.List.of()),
+          TokenScope.privateIn("us-east-1"),
+          policy.margin());
     }
     assertThat(cache.size()).isEqualTo(TokenCache.TIDY_ABOVE + 50);
     clock.advance(Duration.ofHours(13)); // every token has expired
-    cache.token(identity, "us-east-1", policy.margin());
+    cache.token(identity, TokenScope.privateIn("us-east-1"), policy.margin());
     assertThat(cache.size()).isEqualTo(1);
   }
 }

@@ -21,7 +21,7 @@ final class Validation {
           + Syntax.ACCOUNT
           + ":"
           + REGION
-          + ")$";
+          + "|public\\.ecr\\.aws)$";
   static final String DURATION = "^([0-9]+h([0-9]+m)?([0-9]+s)?|[0-9]+m([0-9]+s)?|[0-9]+s)$";
   static final String DNS_SUBDOMAIN = "^" + Syntax.DNS_SUBDOMAIN + "$";
 
