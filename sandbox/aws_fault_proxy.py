@@ -19,6 +19,17 @@ sandbox's registry) accepts it only until that answer's ``expiresAt``. The front
 accepts to the registry with the registry's own credentials and answers 401 to anything else, as
 ECR does to an expired token. The registry's fixed password (moto's own token) stays accepted.
 
+ECR Public, which moto does not have: ``SpencerFrontendService.GetAuthorizationToken`` (the
+ecr-public JSON 1.1 protocol, signed for ``ecr-public`` in us-east-1) is answered here. Its SigV4
+signature is checked as AWS checks it, against the secret keys that moto's IAM and STS handed out
+through this proxy (CreateAccessKey, AssumeRole*, seen as they pass) and the session token that
+goes with temporary ones; an unknown key, a wrong signature or a stale date is refused with the
+error AWS gives. A token it hands out is valid 12 hours (or what ``token-expiry`` says) and is
+accepted only by the ECR Public front (``--public-registry-port``): the registry as
+``public.ecr.aws``, which refuses private ECR tokens, as the private front refuses public ones.
+IAM policies are not evaluated for this call (moto cannot be asked): any signed-in caller gets a
+token.
+
 Control API (JSON), under ``/__sandbox/``:
   GET    /__sandbox/requests              counts received so far, and the last requests with their
                                           non-secret parameters (RoleArn, RoleSessionName, ExternalId)
@@ -81,26 +92,39 @@ class State:
         self.by_access_key = {}
         self.recent = []
         self.total = 0
-        self.passwords = {}  # token password -> expiresAt (epoch seconds)
+        self.passwords = {}  # token password -> (expiresAt (epoch seconds), "private" or "public")
+        self.keys = {}  # access key id -> (secret access key, session token or None), as handed out
         self.web_identity = None  # {"issuer", "publicKeyPem", "accessKeyId", "secretAccessKey"}
         self.registry = None  # {"upstream": ..., "user": ..., "password": ...}
 
-    def issue_password(self, expires_at):
-        password = "sandbox-" + uuid.uuid4().hex
+    def issue_password(self, expires_at, scope="private"):
+        password = "sandbox-" + scope + "-" + uuid.uuid4().hex
         with self.lock:
             if len(self.passwords) > 10000:
                 now = time.time()
-                self.passwords = {p: e for p, e in self.passwords.items() if e > now}
-            self.passwords[password] = expires_at
+                self.passwords = {p: e for p, e in self.passwords.items() if e[0] > now}
+            self.passwords[password] = (expires_at, scope)
         return password
 
-    def accepts(self, password):
+    def accepts(self, password, scope="private"):
         with self.lock:
             registry = self.registry
-            expires_at = self.passwords.get(password)
+            issued = self.passwords.get(password)
         if registry is None:
             return False
-        return password == registry["password"] or (expires_at is not None and time.time() < expires_at)
+        if scope == "private" and password == registry["password"]:
+            return True
+        return issued is not None and issued[1] == scope and time.time() < issued[0]
+
+    def learn_keys(self, payload):
+        """Remembers the keys in an IAM or STS answer, as AWS knows the keys it hands out."""
+        text = payload.decode("utf-8", "replace")
+        key_id = re.search(r"<AccessKeyId>([^<]+)</AccessKeyId>", text)
+        secret = re.search(r"<SecretAccessKey>([^<]+)</SecretAccessKey>", text)
+        if key_id and secret:
+            session = re.search(r"<SessionToken>([^<]+)</SessionToken>", text)
+            with self.lock:
+                self.keys[key_id.group(1)] = (secret.group(1), session.group(1) if session else None)
 
     def count(self, key, access_key, params):
         with self.lock:
@@ -155,7 +179,8 @@ def identify(headers, body):
     if target:  # JSON protocols: "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken"
         prefix, _, action = target.partition(".")
         if service is None:
-            service = "ecr" if prefix.startswith("AmazonEC2ContainerRegistry") else prefix
+            service = ("ecr" if prefix.startswith("AmazonEC2ContainerRegistry")
+                       else "ecr-public" if prefix == "SpencerFrontendService" else prefix)
         return service, action, access_key
     form = parse_qs(body.decode("utf-8", "replace")) if body else {}
     action = (form.get("Action") or ["unknown"])[0]
@@ -302,6 +327,8 @@ def make_handler(state, upstream_host, upstream_port):
                     time.sleep(float(rule.get("delaySeconds") or 5))
                 else:
                     return self.reply(*error_answer(service, action, fault))
+            if service == "ecr-public":  # moto has no ECR Public: answered here
+                return self.reply(*ecr_public_answer(state, self.command, self.path, self.headers, body, action))
             self.forward(body, service, action)
 
         def forward(self, body, service, action):
@@ -324,6 +351,8 @@ def make_handler(state, upstream_host, upstream_port):
                 conn.close()
             if service == "ecr" and action == "GetAuthorizationToken" and answer.status == 200:
                 payload = self.with_expiry(payload)
+            if service in ("iam", "sts") and answer.status == 200:
+                state.learn_keys(payload)
             if answer.status >= 400:
                 headers, payload = protocol_error(headers, payload, bool(self.headers.get("X-Amz-Target")))
             self.reply(answer.status, headers, payload)
@@ -437,8 +466,87 @@ def sign_as_admin(state, headers, body):
     return body, dict(request.headers.items())
 
 
-def make_registry_front(state):
-    """The registry as pods and clients reach it: Basic credentials checked against the tokens."""
+def json_error(code, status, message):
+    request_id = str(uuid.uuid4())
+    headers = {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": request_id,
+               "x-amzn-ErrorType": code}
+    return status, headers, json.dumps({"__type": code, "message": message}).encode()
+
+
+SIGV4 = re.compile(r"AWS4-HMAC-SHA256 Credential=([^/]+)/([0-9]{8})/([^/]+)/([^/]+)/aws4_request,\s*"
+                   r"SignedHeaders=([^,]+),\s*Signature=([0-9a-f]{64})$")
+
+
+def check_sigv4(state, method, path, headers, body, service, region):
+    """None if AWS would accept the request's signature, else (code, status, message)."""
+    import hashlib
+    import hmac
+    from datetime import datetime, timezone
+
+    match = SIGV4.match(headers.get("Authorization", ""))
+    if not match:
+        return "MissingAuthenticationTokenException", 400, "Missing Authentication Token"
+    key_id, day, signed_region, signed_service, signed_headers, signature = match.groups()
+    with state.lock:
+        known = state.keys.get(key_id)
+    if known is None:
+        return "UnrecognizedClientException", 400, "The security token included in the request is invalid."
+    secret, session = known
+    if session is not None and headers.get("X-Amz-Security-Token") != session:
+        return "UnrecognizedClientException", 400, "The security token included in the request is invalid."
+    if (signed_service, signed_region) != (service, region):
+        return ("InvalidSignatureException", 400,
+                f"Credential should be scoped to a valid region and service: {region}/{service}")
+    amz_date = headers.get("X-Amz-Date", "")
+    try:
+        when = datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc).timestamp()
+    except ValueError:
+        return "IncompleteSignatureException", 400, "X-Amz-Date is missing or malformed"
+    if abs(time.time() - when) > 300 or not amz_date.startswith(day):
+        return "InvalidSignatureException", 400, "Signature expired or not yet current"
+    split = urlsplit(path)
+    query = "&".join(sorted(
+        urllib.parse.quote(k, safe="-_.~") + "=" + urllib.parse.quote(v, safe="-_.~")
+        for k, v in urllib.parse.parse_qsl(split.query, keep_blank_values=True)))
+    canonical_headers = "".join(
+        f"{name}:{' '.join((headers.get(name) or '').split())}\n" for name in signed_headers.split(";"))
+    payload_hash = headers.get("X-Amz-Content-Sha256") or hashlib.sha256(body).hexdigest()
+    canonical = "\n".join([method, urllib.parse.quote(split.path or "/", safe="/-_.~"), query,
+                           canonical_headers, signed_headers, payload_hash])
+    scope = f"{day}/{region}/{service}/aws4_request"
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
+    key = ("AWS4" + secret).encode()
+    for part in (day, region, service, "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    if not hmac.compare_digest(hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest(), signature):
+        return ("InvalidSignatureException", 400,
+                "The request signature we calculated does not match the signature you provided.")
+    return None
+
+
+def ecr_public_answer(state, method, path, headers, body, action):
+    """ECR Public's answer (status, headers, body): a token of its own, after the signature check."""
+    if action != "GetAuthorizationToken":
+        return json_error("UnsupportedCommandException", 400, f"the sandbox's ECR Public has no {action}")
+    refused = check_sigv4(state, method, path, headers, body, "ecr-public", "us-east-1")
+    if refused:
+        return json_error(*refused)
+    with state.lock:
+        expiry = dict(state.expiry)
+    if "expiresAt" in expiry:
+        expires_at = float(expiry["expiresAt"])
+    else:
+        expires_at = time.time() + float(expiry.get("expiresInSeconds", 12 * 3600))
+    password = state.issue_password(expires_at, "public")
+    token = base64.b64encode(f"AWS:{password}".encode()).decode()
+    answer = {"authorizationData": {"authorizationToken": token, "expiresAt": expires_at}}
+    return 200, {"Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": str(uuid.uuid4())}, \
+        json.dumps(answer).encode()
+
+
+def make_registry_front(state, scope="private"):
+    """The registry as pods and clients reach it: Basic credentials checked against the tokens of
+    the scope ("private": ECR's, "public": ECR Public's)."""
 
     class Front(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -468,7 +576,7 @@ def make_registry_front(state):
                     user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
                 except ValueError:
                     password = None
-            if registry is None or password is None or not state.accepts(password):
+            if registry is None or password is None or not state.accepts(password, scope):
                 return self.refuse()
             upstream = urlsplit(registry["upstream"])
             conn = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=60)
@@ -508,6 +616,8 @@ def main():
     parser.add_argument("--upstream", required=True, help="the emulator, e.g. http://127.0.0.1:5000")
     parser.add_argument("--expires-in", type=float, help="start with realistic expiry: now + N seconds")
     parser.add_argument("--registry-port", type=int, help="port of the registry front (127.0.0.1)")
+    parser.add_argument("--public-registry-port", type=int,
+                        help="port of the ECR Public registry front (127.0.0.1): public.ecr.aws")
     args = parser.parse_args()
     upstream = urlsplit(args.upstream)
     state = State()
@@ -521,6 +631,11 @@ def main():
         front.daemon_threads = True
         threading.Thread(target=front.serve_forever, daemon=True).start()
         print(f"registry front listening on 127.0.0.1:{args.registry_port}", flush=True)
+    if args.public_registry_port:
+        front = ThreadingHTTPServer(("127.0.0.1", args.public_registry_port), make_registry_front(state, "public"))
+        front.daemon_threads = True
+        threading.Thread(target=front.serve_forever, daemon=True).start()
+        print(f"ECR Public registry front listening on 127.0.0.1:{args.public_registry_port}", flush=True)
     print(f"aws-fault-proxy listening on 127.0.0.1:{args.port} -> {args.upstream}", flush=True)
     server.serve_forever()
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ecrsecret.aws.AwsClientSettings;
+import io.ecrsecret.core.RegistryRef;
 import io.ecrsecret.sandbox.KubernetesCluster;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
@@ -101,6 +102,25 @@ class PodPullIT {
     assertThat(Files.readString(sandbox.node().containerdLog()))
         .as("containerd resolved the dual-stack name through hosts.toml only")
         .doesNotContain("lookup " + host);
+  }
+
+  /**
+   * ECR Public: the kubelet pulls {@code public.ecr.aws/...} with the entry ECR Public's own token
+   * wrote; the name resolves through hosts.toml to the front that accepts only those tokens.
+   */
+  @Test
+  void aPodPullsFromEcrPublicWithItsOwnToken(Sandbox sandbox) throws Exception {
+    String ns = namespace("pods-ecr-public");
+    String publicImage = image.replace(sandbox.registry().ecrHost(), RegistryRef.PUBLIC_HOST);
+    assertThat(publicImage).startsWith("public.ecr.aws/");
+
+    var refresh = cli("refresh", "-n", ns, "-r", RegistryRef.PUBLIC_HOST);
+    assertThat(refresh.exitCode()).as(refresh.output()).isZero();
+    kube.resource(Pods.of(ns, "from-public", publicImage)).create();
+    Pods.await(kube, ns, "from-public", Pods::running, Duration.ofSeconds(60));
+    assertThat(Files.readString(sandbox.node().containerdLog()))
+        .as("containerd resolved public.ecr.aws through hosts.toml only")
+        .doesNotContain("lookup public.ecr.aws");
   }
 
   /**

@@ -71,6 +71,9 @@ class OperatorIT {
                 .compat()
                 // the registry answers on loopback, not at the ECR host (no DNS here)
                 .registryEndpoint(registry, "http://" + sandbox.registry().address())
+                .registryEndpoint(
+                    io.ecrsecret.core.RegistryRef.PUBLIC_HOST,
+                    "http://" + sandbox.registry().publicAddress())
                 .build(),
             Clock.systemUTC());
   }
@@ -1153,6 +1156,35 @@ class OperatorIT {
                             .getStatus(),
                         "PullVerified")
                     .isEmpty());
+  }
+
+  /**
+   * ECR Public beside a private registry: one entry each, from tokens of their own, and a pull from
+   * {@code public.ecr.aws} proven with the public entry.
+   */
+  @Test
+  void ecrPublicIsServedBesideAPrivateRegistryWithItsOwnToken() {
+    namespace(kube, "op-public", Map.of());
+    String publicHost = io.ecrsecret.core.RegistryRef.PUBLIC_HOST;
+    var resource = pullSecret("op-public", "both", "both-pull");
+    resource.getSpec().setRegistries(List.of(registry, publicHost));
+    resource
+        .getSpec()
+        .setVerify(verify(publicHost + "/" + io.ecrsecret.sandbox.RegistryPeer.IMAGE));
+    kube.resource(resource).create();
+
+    awaitReady("op-public", "both", "True");
+    Condition pulled = awaitCondition("op-public", "both", "PullVerified");
+    assertThat(pulled.getStatus()).as(pulled.getMessage()).isEqualTo("True");
+    assertThat(pulled.getMessage()).contains("public.ecr.aws/sandbox/hello:latest", "HTTP 200");
+    String config =
+        io.ecrsecret.kube.SecretData.decoded(
+                secret("op-public", "both-pull"), io.ecrsecret.core.DockerConfigJson.KEY)
+            .orElseThrow();
+    assertThat(io.ecrsecret.core.DockerConfigJson.parse(config))
+        .containsOnlyKeys(registry, publicHost);
+    assertThat(sandbox.registry().inspectPublic(config).succeeded()).isTrue();
+    assertThat(sandbox.registry().inspect(config).succeeded()).isTrue();
   }
 
   private static io.ecrsecret.operator.api.VerifySpec verify(String image) {

@@ -44,14 +44,17 @@ public final class AwsPeer implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
 
   private final int registryFrontPort;
+  private final int publicRegistryFrontPort;
 
   private AwsPeer(
       LocalProcess moto,
       LocalProcess proxy,
       URI endpoint,
       AwsBasicCredentials admin,
-      int registryFrontPort) {
+      int registryFrontPort,
+      int publicRegistryFrontPort) {
     this.registryFrontPort = registryFrontPort;
+    this.publicRegistryFrontPort = publicRegistryFrontPort;
     this.moto = moto;
     this.proxy = proxy;
     this.endpoint = endpoint;
@@ -72,6 +75,7 @@ public final class AwsPeer implements AutoCloseable {
       moto.awaitReady(() -> LocalProcess.listening(motoPort), Duration.ofSeconds(60));
       int proxyPort = LocalProcess.freePort();
       int frontPort = LocalProcess.freePort();
+      int publicFrontPort = LocalProcess.freePort();
       proxy =
           LocalProcess.start(
               "aws-fault-proxy",
@@ -83,13 +87,17 @@ public final class AwsPeer implements AutoCloseable {
                   "--upstream",
                   "http://127.0.0.1:" + motoPort,
                   "--registry-port",
-                  "" + frontPort),
+                  "" + frontPort,
+                  "--public-registry-port",
+                  "" + publicFrontPort),
               Map.of(),
               stateDir.resolve("aws-fault-proxy.log"));
       proxy.awaitReady(() -> LocalProcess.listening(proxyPort), Duration.ofSeconds(30));
       URI endpoint = URI.create("http://127.0.0.1:" + proxyPort);
       proxy.awaitReady(() -> LocalProcess.listening(frontPort), Duration.ofSeconds(30));
-      return new AwsPeer(moto, proxy, endpoint, bootstrapAdmin(endpoint), frontPort);
+      proxy.awaitReady(() -> LocalProcess.listening(publicFrontPort), Duration.ofSeconds(30));
+      return new AwsPeer(
+          moto, proxy, endpoint, bootstrapAdmin(endpoint), frontPort, publicFrontPort);
     } catch (RuntimeException e) {
       if (proxy != null) {
         proxy.close();
@@ -150,6 +158,14 @@ public final class AwsPeer implements AutoCloseable {
    */
   String registryFront() {
     return "127.0.0.1:" + registryFrontPort;
+  }
+
+  /**
+   * The same registry as {@code public.ecr.aws} serves it: it accepts only the tokens the
+   * emulator's ECR Public handed out, each until its expiry (and no private ECR token).
+   */
+  String publicRegistryFront() {
+    return "127.0.0.1:" + publicRegistryFrontPort;
   }
 
   /** Points the registry front at the registry, which it reaches with the registry's password. */

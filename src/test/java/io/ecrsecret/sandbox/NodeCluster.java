@@ -1,5 +1,6 @@
 package io.ecrsecret.sandbox;
 
+import io.ecrsecret.core.RegistryRef;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -485,6 +486,8 @@ public final class NodeCluster implements KubernetesCluster {
             "docker.io")) {
       mapRegistry(host, registry.address());
     }
+    // ECR Public, to the front that accepts only its tokens
+    mapRegistry(RegistryRef.PUBLIC_HOST, registry.publicAddress());
     // where a rehearsal release is published (scripts/release --rehearse): plain HTTP, as named
     mapRegistry(registry.pushAddress(), registry.pushAddress());
     Files.writeString(

@@ -31,6 +31,7 @@ public final class RegistryPeer implements AutoCloseable {
 
   private final LocalProcess registry;
   private volatile String address;
+  private volatile String publicAddress;
   private final String ecrHost;
   private final Path workDir;
 
@@ -96,9 +97,21 @@ public final class RegistryPeer implements AutoCloseable {
     }
   }
 
-  /** From now on clients pull through this front (the AWS peer's, checking token expiry). */
-  void frontedBy(String frontAddress) {
+  /**
+   * From now on clients pull through this front (the AWS peer's, checking token expiry), and as
+   * {@code public.ecr.aws} through the public one.
+   */
+  void frontedBy(String frontAddress, String publicFrontAddress) {
     this.address = frontAddress;
+    this.publicAddress = publicFrontAddress;
+  }
+
+  /**
+   * host:port on loopback where the registry answers as {@code public.ecr.aws}, accepting only ECR
+   * Public's tokens ({@code SANDBOX_PUBLIC_REGISTRY}); the node maps {@code public.ecr.aws} here.
+   */
+  public String publicAddress() {
+    return publicAddress;
   }
 
   String directAddress() {
@@ -147,17 +160,37 @@ public final class RegistryPeer implements AutoCloseable {
    * .dockerconfigjson} holds for the ECR host, the way a container runtime would use the secret.
    */
   public Inspection inspect(String dockerConfigJson) {
+    return inspect(dockerConfigJson, ecrHost, address);
+  }
+
+  /**
+   * {@code skopeo inspect} of the sandbox image as {@code public.ecr.aws}, with the credentials the
+   * secret holds for that host, presented to the public front.
+   */
+  public Inspection inspectPublic(String dockerConfigJson) {
+    return inspect(dockerConfigJson, "public.ecr.aws", publicAddress);
+  }
+
+  /**
+   * {@code skopeo inspect} at {@code at}, with the credentials the secret holds for {@code host}.
+   */
+  public Inspection inspect(String dockerConfigJson, String host, String at) {
     try {
       var config = (ObjectNode) JSON.readTree(dockerConfigJson);
       var auths = JSON.createObjectNode();
-      var entry = config.path("auths").get(ecrHost);
+      var entry = config.path("auths").get(host);
       if (entry != null) {
-        auths.set(address, entry);
+        auths.set(at, entry);
       }
       Path authfile = Files.createTempFile(workDir, "authfile", ".json");
       try {
         Files.writeString(authfile, JSON.createObjectNode().set("auths", auths).toString());
-        return skopeo("inspect", "--tls-verify=false", "--authfile", authfile.toString(), image());
+        return skopeo(
+            "inspect",
+            "--tls-verify=false",
+            "--authfile",
+            authfile.toString(),
+            "docker://" + at + "/" + IMAGE);
       } finally {
         Files.deleteIfExists(authfile);
       }

@@ -52,7 +52,7 @@ public final class Sandbox implements AutoCloseable {
       registry = RegistryPeer.start(stateDir, AwsPeer.ACCOUNT, AwsPeer.REGION);
       // pulls go through the AWS peer's front, which accepts each token only until its expiry
       aws.serveRegistry(registry.directAddress(), "AWS", AwsPeer.ecrPassword(AwsPeer.ACCOUNT));
-      registry.frontedBy(aws.registryFront());
+      registry.frontedBy(aws.registryFront(), aws.publicRegistryFront());
       Sandbox sandbox;
       if (!node) {
         sandbox = new Sandbox(apiServer.join(), aws, registry, null);
@@ -175,6 +175,8 @@ public final class Sandbox implements AutoCloseable {
     env.put("AWS_EC2_METADATA_DISABLED", "true");
     env.put("SANDBOX_REGISTRY", registry.address());
     env.put("SANDBOX_ECR_REGISTRY", registry.ecrHost());
+    // the registry as public.ecr.aws: only ECR Public's tokens
+    env.put("SANDBOX_PUBLIC_REGISTRY", registry.publicAddress());
     // where scripts/release --rehearse publishes
     env.put("SANDBOX_PUSH_REGISTRY", registry.pushAddress());
     env.put("SANDBOX_PUSH_USERNAME", registry.pushUsername());

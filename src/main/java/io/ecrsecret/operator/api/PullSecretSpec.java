@@ -55,8 +55,10 @@ public class PullSecretSpec {
   @JsonPropertyDescription(
       "ECR registries the secret gives access to: ACCOUNT.dkr.ecr.REGION.amazonaws.com (also"
           + " ecr-fips and amazonaws.com.cn), its dual-stack (IPv6) name"
-          + " ACCOUNT.dkr-ecr.REGION.on.aws (also dkr-ecr-fips), or ACCOUNT:REGION. One token per"
-          + " region serves every account in it, under each name given.")
+          + " ACCOUNT.dkr-ecr.REGION.on.aws (also dkr-ecr-fips), ACCOUNT:REGION, or public.ecr.aws"
+          + " (ECR Public, authenticated: higher pull rate limits; needs"
+          + " ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken). One token per"
+          + " region serves every account in it, under each name given; ECR Public has its own.")
   private List<@Pattern(Validation.REGISTRY) @Size(max = 80) String> registries;
 
   @Default(RefreshSpec.DEFAULT_SECRET_NAME)
