@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  ecr-secret-operator iam-policy --only permission > policy.json",
+      "  ecr-secret-operator iam-policy --only permission --ecr-public > policy.json",
       "  aws iam create-policy --policy-name EcrPull --policy-document file://policy.json",
       "  ecr-secret-operator iam-policy --oidc-provider https://oidc.op1.openshiftapps.com/abc \\",
       "      -n ecr-secret-operator --service-account ecr-secret-operator \\",
@@ -61,6 +62,13 @@ final class IamPolicyCommand implements Callable<Integer> {
       description =
           "Allow pulls only from these repositories (default: all). Repeatable; may end in *.")
   List<String> repositoryArns = new ArrayList<>();
+
+  @Option(
+      names = "--ecr-public",
+      description =
+          "Allow ECR Public's token too (public.ecr.aws in --registry or spec.registries):"
+              + " ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken.")
+  boolean ecrPublic;
 
   @Option(
       names = "--oidc-provider",
@@ -168,7 +176,8 @@ final class IamPolicyCommand implements Callable<Integer> {
           command.commandLine(),
           "--principal-arn and --external-id belong to --assume-role; add it");
     }
-    String permission = UserInput.read(command, () -> IamPolicies.permissionPolicy(repositoryArns));
+    String permission =
+        UserInput.read(command, () -> IamPolicies.permissionPolicy(repositoryArns, ecrPublic));
     String trust = null;
     if (oidcProvider != null) {
       String account = account();

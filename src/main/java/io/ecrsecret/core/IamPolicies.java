@@ -29,9 +29,11 @@ public final class IamPolicies {
 
   /**
    * The permission policy: {@code ecr:GetAuthorizationToken} (which has no resource scope), and
-   * pulling from the given repositories (all, if none given).
+   * pulling from the given repositories (all, if none given); with {@code ecrPublic}, ECR Public's
+   * token too ({@code ecr-public:GetAuthorizationToken} and the {@code sts:GetServiceBearerToken}
+   * it needs, neither with a resource scope).
    */
-  public static String permissionPolicy(List<String> repositoryArns) {
+  public static String permissionPolicy(List<String> repositoryArns, boolean ecrPublic) {
     for (String arn : repositoryArns) {
       if (!REPOSITORY_ARN.matcher(arn).matches()) {
         throw new IllegalArgumentException(
@@ -52,6 +54,13 @@ public final class IamPolicies {
                 "ecr:GetDownloadUrlForLayer",
                 "ecr:BatchGetImage"),
             repositoryArns.isEmpty() ? "*" : repositoryArns));
+    if (ecrPublic) {
+      statements.add(
+          statement(
+              "GetEcrPublicAuthorizationToken",
+              List.of("ecr-public:GetAuthorizationToken", "sts:GetServiceBearerToken"),
+              "*"));
+    }
     return write(document(statements));
   }
 

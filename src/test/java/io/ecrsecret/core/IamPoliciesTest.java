@@ -15,7 +15,7 @@ class IamPoliciesTest {
   @Test
   void permissionPolicyAllowsTheTokenEverywhereAndPullsWhereSaid() throws Exception {
     String arn = "arn:aws:ecr:us-east-1:818140567777:repository/*";
-    JsonNode policy = JSON.readTree(IamPolicies.permissionPolicy(List.of(arn)));
+    JsonNode policy = JSON.readTree(IamPolicies.permissionPolicy(List.of(arn), false));
     assertThat(policy.path("Version").asText()).isEqualTo("2012-10-17");
     JsonNode token = policy.path("Statement").get(0);
     assertThat(token.path("Action").get(0).asText()).isEqualTo("ecr:GetAuthorizationToken");
@@ -28,8 +28,18 @@ class IamPoliciesTest {
   }
 
   @Test
+  void ecrPublicAddsItsTokenAndTheBearerTokenItNeeds() throws Exception {
+    JsonNode policy = JSON.readTree(IamPolicies.permissionPolicy(List.of(), true));
+    assertThat(policy.path("Statement")).hasSize(3);
+    JsonNode statement = policy.path("Statement").get(2);
+    assertThat(statement.path("Action").toString())
+        .contains("ecr-public:GetAuthorizationToken", "sts:GetServiceBearerToken");
+    assertThat(statement.path("Resource").asText()).isEqualTo("*");
+  }
+
+  @Test
   void permissionPolicyRejectsWhatIsNotARepositoryArn() {
-    assertThatThrownBy(() -> IamPolicies.permissionPolicy(List.of("arn:aws:s3:::bucket")))
+    assertThatThrownBy(() -> IamPolicies.permissionPolicy(List.of("arn:aws:s3:::bucket"), false))
         .hasMessageContaining("not an ECR repository ARN");
   }
 

@@ -35,6 +35,7 @@ class ReasonsDocumentedTest {
           "ExpiredToken",
           "ExpiredTokenException",
           "GetEcrAuthorizationToken",
+          "GetEcrPublicAuthorizationToken",
           "ImagePullBackOff",
           "IncompleteSignature",
           "InvalidClientTokenId",
