@@ -9,7 +9,6 @@ import io.ecrsecret.sandbox.AwsPeer;
 import io.ecrsecret.sandbox.Sandbox;
 import io.ecrsecret.sandbox.SandboxExtension;
 import io.ecrsecret.testing.TestCluster;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.Map;
@@ -106,16 +105,7 @@ class EcrPublicIT {
     keys("pub-bad-keys", "wrong", user.accessKeyId(), wrongSecret);
     keys("pub-bad-keys", "right", user.accessKeyId(), user.secretAccessKey());
 
-    var refused =
-        CliRun.run(
-            sandbox,
-            "refresh",
-            "-n",
-            "pub-bad-keys",
-            "-r",
-            PUBLIC,
-            "--aws-credentials-secret",
-            "pub-bad-keys/wrong");
+    var refused = refreshWithKeys("pub-bad-keys/wrong");
 
     assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
     assertThat(refused.toString())
@@ -124,16 +114,7 @@ class EcrPublicIT {
     assertThat(kube.secrets().inNamespace("pub-bad-keys").withName("ecr-pull-secret").get())
         .isNull();
 
-    var accepted =
-        CliRun.run(
-            sandbox,
-            "refresh",
-            "-n",
-            "pub-bad-keys",
-            "-r",
-            PUBLIC,
-            "--aws-credentials-secret",
-            "pub-bad-keys/right");
+    var accepted = refreshWithKeys("pub-bad-keys/right");
     assertThat(accepted.exitCode()).as(accepted.toString()).isZero();
     assertThat(sandbox.registry().inspectPublic(dockerConfig("pub-bad-keys")).succeeded()).isTrue();
     assertThat(sandbox.aws().requestCountByAccessKey(user.accessKeyId())).isEqualTo(2);
@@ -154,15 +135,19 @@ class EcrPublicIT {
         .isTrue();
   }
 
+  private CliRun refreshWithKeys(String keysSecret) {
+    return CliRun.run(
+        sandbox,
+        "refresh",
+        "-n",
+        "pub-bad-keys",
+        "-r",
+        PUBLIC,
+        "--aws-credentials-secret",
+        keysSecret);
+  }
+
   private void keys(String ns, String name, String id, String secret) {
-    kube.resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(ns)
-                .endMetadata()
-                .withStringData(Map.of("AWS_ACCESS_KEY_ID", id, "AWS_SECRET_ACCESS_KEY", secret))
-                .build())
-        .create();
+    kube.resource(TestCluster.awsKeys(ns, name, id, secret)).create();
   }
 }

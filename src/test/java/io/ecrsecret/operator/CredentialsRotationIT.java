@@ -11,7 +11,6 @@ import io.ecrsecret.sandbox.SandboxExtension;
 import io.ecrsecret.testing.OperatorIdentity;
 import io.ecrsecret.testing.TestCluster;
 import io.ecrsecret.testing.TestOperatorConfig;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -86,13 +85,7 @@ class CredentialsRotationIT {
   }
 
   private static io.fabric8.kubernetes.api.model.Secret keysSecret(String id, String key) {
-    return new SecretBuilder()
-        .withNewMetadata()
-        .withName("keys")
-        .withNamespace("rotate")
-        .endMetadata()
-        .withStringData(Map.of("AWS_ACCESS_KEY_ID", id, "AWS_SECRET_ACCESS_KEY", key))
-        .build();
+    return TestCluster.awsKeys("rotate", "keys", id, key);
   }
 
   private static EcrPullSecret resource(String registry) {

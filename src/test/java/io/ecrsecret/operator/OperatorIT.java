@@ -1099,15 +1099,7 @@ class OperatorIT {
   }
 
   private static void keysSecret(String ns, String name, String id, String key) {
-    kube.resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(ns)
-                .endMetadata()
-                .withStringData(Map.of("AWS_ACCESS_KEY_ID", id, "AWS_SECRET_ACCESS_KEY", key))
-                .build())
-        .create();
+    kube.resource(TestCluster.awsKeys(ns, name, id, key)).create();
   }
 
   /**

@@ -68,6 +68,22 @@ public final class TestCluster {
   }
 
   /**
+   * A Secret of AWS keys, as {@code aws.credentialsSecret} and {@code --aws-credentials-secret}
+   * read.
+   */
+  public static io.fabric8.kubernetes.api.model.Secret awsKeys(
+      String namespace, String name, String accessKeyId, String secretAccessKey) {
+    return new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .endMetadata()
+        .withStringData(
+            Map.of("AWS_ACCESS_KEY_ID", accessKeyId, "AWS_SECRET_ACCESS_KEY", secretAccessKey))
+        .build();
+  }
+
+  /**
    * A namespace, returned once the controller manager has made its {@code default} service account,
    * as a real cluster does within a second.
    */
