@@ -103,8 +103,11 @@ public final class TestOperatorConfig {
   }
 
   /** As {@code --registry-endpoint HOST=URL}. */
+  /** Where the operator reaches a registry to prove a pull; each call adds one. */
   public TestOperatorConfig registryEndpoint(String host, String url) {
-    this.registryEndpoints = java.util.Map.of(host, url);
+    var endpoints = new java.util.LinkedHashMap<>(registryEndpoints);
+    endpoints.put(host, url);
+    this.registryEndpoints = java.util.Map.copyOf(endpoints);
     return this;
   }
 
