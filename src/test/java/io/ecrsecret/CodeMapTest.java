@@ -34,13 +34,15 @@ class CodeMapTest {
           "the Java Operator SDK", List.of("io.javaoperatorsdk."),
           "Micrometer", List.of("io.micrometer."),
           "picocli", List.of("picocli."),
-          "SLF4J", List.of("org.slf4j."));
+          "SLF4J", List.of("org.slf4j."),
+          "logback", List.of("ch.qos.logback."));
 
   /** Every prefix this test checks; anything else (the JDK) is free. */
   private static final Pattern USED =
       Pattern.compile(
           "\\b(io\\.ecrsecret\\.[a-z]+\\.|com\\.fasterxml\\.jackson\\.|software\\.amazon\\.awssdk\\."
-              + "|io\\.fabric8\\.|io\\.javaoperatorsdk\\.|io\\.micrometer\\.|picocli\\.|org\\.slf4j\\.)");
+              + "|io\\.fabric8\\.|io\\.javaoperatorsdk\\.|io\\.micrometer\\.|picocli\\.|org\\.slf4j\\."
+              + "|ch\\.qos\\.logback\\.)");
 
   @Test
   void everyPackageUsesOnlyWhatTheReadmeAllowsIt() throws IOException {
