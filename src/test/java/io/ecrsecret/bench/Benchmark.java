@@ -76,8 +76,12 @@ public final class Benchmark {
       System.setProperty("aws.region", env.get("AWS_REGION"));
       var bench = new Benchmark(sandbox, root);
       int apiCostOnly = apiCostNamespaces(args);
+      int footprint = countAfter(args, "--footprint", 1000);
       if (java.util.Arrays.asList(args).contains("--fairness")) {
         new Fairness(sandbox, bench.kube).run(bench.rows, bench.json);
+      } else if (footprint > 0) {
+        TestCluster.installCrds(bench.kube, false);
+        new Footprint(sandbox, bench.kube, root).run(bench.rows, bench.json, footprint);
       } else if (apiCostOnly > 0) {
         bench.runApiCost(apiCostOnly);
       } else {
@@ -86,6 +90,18 @@ public final class Benchmark {
       bench.report(out, Duration.ofNanos(System.nanoTime() - started));
     }
     System.exit(0);
+  }
+
+  /** The number after {@code flag} ({@code otherwise} without one); 0 without the flag. */
+  static int countAfter(String[] args, String flag, int otherwise) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals(flag)) {
+        return i + 1 < args.length && args[i + 1].matches("[0-9]+")
+            ? Integer.parseInt(args[i + 1])
+            : otherwise;
+      }
+    }
+    return 0;
   }
 
   /** {@code --api-cost N}: only the API-cost figures, at N namespaces (0: the whole benchmark). */
@@ -545,6 +561,11 @@ public final class Benchmark {
   }
 
   private void createNamespaces(int namespaces) throws Exception {
+    createNamespaces(kube, namespaces);
+  }
+
+  /** Namespaces {@code bench-00000...}, labelled {@code bench=yes}, eight at a time. */
+  static void createNamespaces(KubernetesClient kube, int namespaces) throws Exception {
     var pool = Executors.newFixedThreadPool(8);
     try {
       var futures =
