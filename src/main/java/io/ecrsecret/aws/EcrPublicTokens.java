@@ -54,13 +54,17 @@ final class EcrPublicTokens {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SdkHttpClient http;
-  private final URI endpoint;
+  private final boolean dualStack;
+
+  /** Where the call goes, resolved on the first call (it loads the SDK's endpoint metadata). */
+  private volatile URI endpoint;
+
   private final RetryStrategy retries;
   private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
 
   EcrPublicTokens(SdkHttpClient http, AwsClientSettings settings) {
     this.http = http;
-    this.endpoint = endpoint(settings.dualStack());
+    this.dualStack = settings.dualStack();
     this.retries =
         AwsRetryStrategy.standardRetryStrategy().toBuilder()
             .maxAttempts(settings.maxAttempts())
@@ -109,6 +113,11 @@ final class EcrPublicTokens {
   }
 
   private RegistryCredentials call(AwsCredentialsProvider credentials) {
+    URI endpoint = this.endpoint;
+    if (endpoint == null) {
+      endpoint = endpoint(dualStack);
+      this.endpoint = endpoint;
+    }
     byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
     SdkHttpFullRequest request =
         SdkHttpFullRequest.builder()
