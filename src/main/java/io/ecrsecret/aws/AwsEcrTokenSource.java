@@ -150,33 +150,6 @@ public final class AwsEcrTokenSource implements EcrTokenSource, AutoCloseable {
     }
   }
 
-  /**
-   * Readies the SDK in the background, while the informers sync: a throwaway ECR client is built
-   * (no request, no credentials resolved), which loads and initializes what every client needs (the
-   * region and service metadata above all), so that the first token is not kept waiting for it.
-   * Costs a thread for a fraction of a second.
-   */
-  public void warmUp() {
-    var thread =
-        new Thread(
-            () -> {
-              try (EcrClient ignored =
-                  EcrClient.builder()
-                      .region(Region.US_EAST_1)
-                      .credentialsProvider(AnonymousCredentialsProvider.create())
-                      .httpClient(http)
-                      .overrideConfiguration(overrides())
-                      .build()) {
-                // built and closed: what it loaded stays loaded
-              } catch (RuntimeException e) {
-                // nothing is lost: the first real client builds as it would have
-              }
-            },
-            "aws-warm-up");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
   /** Token requests sent to AWS so far (each may have been retried by the SDK). */
   public long tokenRequests() {
     return tokenRequests.sum();

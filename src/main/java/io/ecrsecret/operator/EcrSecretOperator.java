@@ -146,7 +146,6 @@ public final class EcrSecretOperator implements AutoCloseable {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     var aws = new AwsEcrTokenSource(awsSettings, clock);
-    aws.warmUp(); // while the informers sync
     var tokens = new TokenCache(aws, clock, RefreshPolicy.DEFAULT.minimumInterval());
     var refresher = new PullSecretRefresher(client, tokens, clock, RefreshPolicy.DEFAULT);
     var services =
