@@ -6,7 +6,11 @@ import io.ecrsecret.kube.AwsKeysSecretReader;
 import io.ecrsecret.operator.EcrSecretOperator;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,14 +35,6 @@ import picocli.CommandLine.Command;
       "Every option can also be set by environment variable: --secret-name as ECR_SECRET_NAME.",
       "Logging goes to stderr; ECR_LOG_LEVEL=INFO or DEBUG says more (never a token).",
       "Run 'ecr-secret-operator COMMAND --help' for a command's options."
-    },
-    subcommands = {
-      OperatorCommand.class,
-      RefreshCommand.class,
-      StatusCommand.class,
-      VerifyCommand.class,
-      IamPolicyCommand.class,
-      CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
 
@@ -56,12 +52,44 @@ public final class Main implements Runnable {
       boolean operator = args.length > 0 && args[0].equals("operator");
       System.setProperty("ECR_LOG_LEVEL", operator ? "INFO" : "WARN");
     }
-    System.exit(commandLine(CliRuntime.system()).execute(args));
+    System.exit(commandLine(CliRuntime.system(), args).execute(args));
   }
 
-  /** The command line, wired to the given runtime. */
+  /** The commands, in the order help lists them, each made only when the command line needs it. */
+  private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("operator", OperatorCommand::new);
+    COMMANDS.put("refresh", RefreshCommand::new);
+    COMMANDS.put("status", StatusCommand::new);
+    COMMANDS.put("verify", VerifyCommand::new);
+    COMMANDS.put("iam-policy", IamPolicyCommand::new);
+    COMMANDS.put("help", CommandLine.HelpCommand::new);
+  }
+
+  /** The command line, wired to the given runtime, with every command. */
   public static CommandLine commandLine(CliRuntime runtime) {
+    return commandLine(runtime, COMMANDS.keySet());
+  }
+
+  /**
+   * The command line for these arguments: where they start with a command, with that command alone.
+   * picocli reads every command's annotations when it builds one: about a tenth of a second at each
+   * operator start spent on the CLI's options. What it prints and accepts is the same.
+   */
+  static CommandLine commandLine(CliRuntime runtime, String[] args) {
+    boolean one = args.length > 0 && COMMANDS.containsKey(args[0]) && !args[0].equals("help");
+    return commandLine(runtime, one ? Set.of(args[0]) : COMMANDS.keySet());
+  }
+
+  private static CommandLine commandLine(CliRuntime runtime, Set<String> commands) {
     CommandLine cli = new CommandLine(new Main(runtime));
+    COMMANDS.forEach(
+        (name, command) -> {
+          if (commands.contains(name)) {
+            cli.addSubcommand(command.get());
+          }
+        });
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setDefaultValueProvider(new EnvironmentDefaults(runtime.environment()));
     cli.setExecutionExceptionHandler(Main::handle);

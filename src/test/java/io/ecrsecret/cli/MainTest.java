@@ -14,8 +14,9 @@ class MainTest {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
+  /** As main() runs it: with only the command the arguments name, where they name one. */
   private int run(String... args) {
-    CommandLine cli = Main.commandLine(CliRuntime.system());
+    CommandLine cli = Main.commandLine(CliRuntime.system(), args);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     return cli.execute(args);
@@ -26,6 +27,20 @@ class MainTest {
     assertThat(run("--help")).isZero();
     assertThat(out.toString())
         .contains("operator", "refresh", "status", "verify", "iam-policy", "AWS_ENDPOINT_URL");
+  }
+
+  @Test
+  void aCommandIsBuiltAloneWhereTheArgumentsNameIt() {
+    assertThat(
+            Main.commandLine(CliRuntime.system(), new String[] {"operator", "--help"})
+                .getSubcommands())
+        .containsOnlyKeys("operator");
+    assertThat(Main.commandLine(CliRuntime.system(), new String[] {"opertor"}).getSubcommands())
+        .containsKeys("operator", "refresh", "status", "verify", "iam-policy", "help");
+    assertThat(
+            Main.commandLine(CliRuntime.system(), new String[] {"help", "refresh"})
+                .getSubcommands())
+        .hasSize(6);
   }
 
   /** Users know the tools we replace by their names, not by our background documents' numbers. */
