@@ -83,16 +83,7 @@ class IdentityChurnDrillIT {
         assertThat(sandbox.aws().requestCountByAccessKey(accessKeyId(IDENTITIES - 1, 2)))
             .as("the last rotated key was really tried at AWS")
             .isPositive();
-        kube.resources(EcrPullSecret.class).inNamespace(NS).delete();
-        await()
-            .atMost(Duration.ofSeconds(120))
-            .until(
-                () ->
-                    kube.resources(EcrPullSecret.class)
-                        .inNamespace(NS)
-                        .list()
-                        .getItems()
-                        .isEmpty());
+        TestCluster.deleteResourcesWhileServed(kube, NS, Duration.ofSeconds(120));
       }
     }
   }

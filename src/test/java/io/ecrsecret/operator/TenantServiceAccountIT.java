@@ -97,16 +97,7 @@ class TenantServiceAccountIT {
         assertThat(noRole.getReason()).isEqualTo("IdentityNotAllowed");
         assertThat(noRole.getMessage()).contains("names no role", "eks.amazonaws.com/role-arn");
         // gone while the operator can still finalize them: nothing left for the tests after
-        kube.resources(EcrPullSecret.class).inNamespace(NS).delete();
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () ->
-                    kube.resources(EcrPullSecret.class)
-                        .inNamespace(NS)
-                        .list()
-                        .getItems()
-                        .isEmpty());
+        TestCluster.deleteResourcesWhileServed(kube, NS, Duration.ofSeconds(30));
       }
     }
   }

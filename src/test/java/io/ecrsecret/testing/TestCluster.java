@@ -68,6 +68,24 @@ public final class TestCluster {
   }
 
   /**
+   * Deletes the EcrPullSecrets of a namespace and waits until they are gone: called while their
+   * operator still runs, so that it can finalize them and nothing is left for the tests after.
+   */
+  public static void deleteResourcesWhileServed(
+      KubernetesClient kube, String namespace, Duration within) {
+    kube.resources(io.ecrsecret.operator.api.EcrPullSecret.class).inNamespace(namespace).delete();
+    org.awaitility.Awaitility.await()
+        .atMost(within)
+        .until(
+            () ->
+                kube.resources(io.ecrsecret.operator.api.EcrPullSecret.class)
+                    .inNamespace(namespace)
+                    .list()
+                    .getItems()
+                    .isEmpty());
+  }
+
+  /**
    * A Secret of AWS keys, as {@code aws.credentialsSecret} and {@code --aws-credentials-secret}
    * read.
    */
