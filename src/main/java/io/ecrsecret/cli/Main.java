@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -55,16 +54,23 @@ public final class Main implements Runnable {
     System.exit(commandLine(CliRuntime.system(), args).execute(args));
   }
 
-  /** The commands, in the order help lists them, each made only when the command line needs it. */
-  private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+  /**
+   * The commands, in the order help lists them, each made only when the command line needs it.
+   *
+   * <p>No lambda or method reference in this wiring names a picocli type: picocli is compiled for
+   * Java 5, and the JDK's AOT cache assembly (the image's, scripts/aot-cache) crashes on a call
+   * site it links ahead of time whose types are such old classes. Classes, loops and the nested
+   * handlers below instead.
+   */
+  private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
 
   static {
-    COMMANDS.put("operator", OperatorCommand::new);
-    COMMANDS.put("refresh", RefreshCommand::new);
-    COMMANDS.put("status", StatusCommand::new);
-    COMMANDS.put("verify", VerifyCommand::new);
-    COMMANDS.put("iam-policy", IamPolicyCommand::new);
-    COMMANDS.put("help", CommandLine.HelpCommand::new);
+    COMMANDS.put("operator", OperatorCommand.class);
+    COMMANDS.put("refresh", RefreshCommand.class);
+    COMMANDS.put("status", StatusCommand.class);
+    COMMANDS.put("verify", VerifyCommand.class);
+    COMMANDS.put("iam-policy", IamPolicyCommand.class);
+    COMMANDS.put("help", CommandLine.HelpCommand.class);
   }
 
   /** The command line, wired to the given runtime, with every command. */
@@ -84,17 +90,31 @@ public final class Main implements Runnable {
 
   private static CommandLine commandLine(CliRuntime runtime, Set<String> commands) {
     CommandLine cli = new CommandLine(new Main(runtime));
-    COMMANDS.forEach(
-        (name, command) -> {
-          if (commands.contains(name)) {
-            cli.addSubcommand(command.get());
-          }
-        });
+    for (var command : COMMANDS.entrySet()) {
+      if (commands.contains(command.getKey())) {
+        cli.addSubcommand(command.getValue());
+      }
+    }
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setDefaultValueProvider(new EnvironmentDefaults(runtime.environment()));
-    cli.setExecutionExceptionHandler(Main::handle);
-    cli.setParameterExceptionHandler(Main::usageError);
+    cli.setExecutionExceptionHandler(new FailureHandler());
+    cli.setParameterExceptionHandler(new UsageErrorHandler());
     return cli;
+  }
+
+  private static final class FailureHandler implements CommandLine.IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(
+        Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+      return handle(e, cli, parsed);
+    }
+  }
+
+  private static final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler {
+    @Override
+    public int handleParseException(CommandLine.ParameterException e, String[] args) {
+      return usageError(e, args);
+    }
   }
 
   /** A usage error: what is wrong, the near names of a mistyped one, and where help is; exit 2. */

@@ -46,6 +46,13 @@ class OperatorImageIT {
             rss / 1048576.0, limit / 1048576.0, operator.process().info().user().orElse("?"));
         assertThat(limit).as("the shipped limit, enforced").isEqualTo(384L * 1024 * 1024);
         assertThat(rss).isPositive().isLessThan(limit);
+
+        // the AOT cache the image was built with (scripts/aot-cache) serves it: the JVM maps it,
+        // and says nothing of a cache it could not use (it would then start without, slower)
+        assertThat(operator.process().info().commandLine().orElse(""))
+            .contains("-XX:AOTCache=/app/aot/app.aot");
+        assertThat(operator.mappedFiles()).contains("/app/aot/app.aot");
+        assertThat(operator.log()).doesNotContain("[aot]").doesNotContain("[cds]");
       }
     }
   }

@@ -196,6 +196,22 @@ public final class OperatorPod implements AutoCloseable {
         .orElseThrow(() -> new IllegalStateException("no operator process on the node"));
   }
 
+  /** What the operator's container printed. */
+  public String log() {
+    return kube.pods().inNamespace(NAMESPACE).list().getItems().stream()
+        .map(p -> kube.pods().inNamespace(NAMESPACE).withName(p.getMetadata().getName()).getLog())
+        .reduce("", String::concat);
+  }
+
+  /** The files the JVM has mapped into its memory (/proc/PID/maps). */
+  public String mappedFiles() {
+    try {
+      return Files.readString(Path.of("/proc", "" + process().pid(), "maps"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The JVM's resident memory (VmRSS), in bytes. */
   public long residentBytes() {
     try {

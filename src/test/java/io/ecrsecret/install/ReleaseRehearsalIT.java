@@ -423,9 +423,18 @@ class ReleaseRehearsalIT {
         .at("/config/Entrypoint")
         .forEach(a -> command.add(a.asText().equals("java") ? "/opt/java/bin/java" : a.asText()));
     command.add("--version");
-    var started = run(Map.of(), command.toArray());
+    // with the JVM flags the image sets, against which its AOT cache was made
+    var env = new java.util.HashMap<String, String>();
+    config
+        .at("/config/Env")
+        .forEach(e -> env.put(e.asText().split("=", 2)[0], e.asText().split("=", 2)[1]));
+    var started = run(Map.of("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS")), command.toArray());
     assertThat(started.exitCode()).as(started.output()).isZero();
     assertThat(started.output()).contains("ecr-secret-operator " + ProjectVersion.fromPom());
+    assertThat(config.at("/config/Entrypoint").toString())
+        .as("the image starts from its AOT cache")
+        .contains("-XX:AOTCache=/app/aot/app.aot");
+    assertThat(started.output()).as("the AOT cache serves the arm64 JVM").doesNotContain("[aot]");
   }
 
   private static Path blob(Path layout, String digest) {

@@ -160,8 +160,7 @@ class ShippedFilesTest {
   @Test
   void theJvmFlagsAreDeclaredOnceInTheImage() throws IOException {
     String image = OperatorProcess.imageJvmFlags();
-    assertThat(image)
-        .contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=30", "-XX:SharedArchiveFile=");
+    assertThat(image).contains("-XX:+UseSerialGC", "-XX:MaxRAMPercentage=30");
     assertThat(OperatorProcess.JVM_FLAGS).endsWith(image);
     for (String file :
         List.of(
@@ -175,34 +174,6 @@ class ShippedFilesTest {
           .doesNotContain("-XX:+UseSerialGC")
           .doesNotContain("name: JAVA_TOOL_OPTIONS");
     }
-  }
-
-  /**
-   * The class list the image's archive is made from (scripts/cds-classlist) names the operator's
-   * classes as they are: a class of ours it names that is gone means the list is stale (the archive
-   * then misses what replaced it, and the operator starts slower).
-   */
-  @Test
-  void theClassListOfTheImagesArchiveIsCurrent() throws IOException {
-    List<String> listed =
-        Files.readAllLines(Path.of("src/main/cds/classlist")).stream()
-            .filter(l -> !l.startsWith("#") && !l.startsWith("@"))
-            .map(l -> l.split(" ")[0])
-            .toList();
-    assertThat(listed)
-        .as("the classes of a start to the first secret")
-        .hasSizeGreaterThan(5000)
-        .contains(
-            "io/ecrsecret/cli/Main",
-            "io/ecrsecret/operator/EcrSecretOperator",
-            "io/ecrsecret/operator/PullSecretReconciler",
-            "io/ecrsecret/kube/PullSecretWriter");
-    assertThat(
-            listed.stream()
-                .filter(c -> c.startsWith("io/ecrsecret/"))
-                .filter(c -> !Files.exists(Path.of("target/classes", c + ".class"))))
-        .as("classes of ours the list names that no longer exist: run scripts/cds-classlist")
-        .isEmpty();
   }
 
   @Test
