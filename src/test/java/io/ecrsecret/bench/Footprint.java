@@ -159,6 +159,16 @@ final class Footprint {
               ok(held.rssBytes() <= goal)));
       rows.add(new Row("Image: classes loaded (shared)", workload, classes(held), "-", "-"));
       json.put("imageAtScale" + namespaces, held);
+      log(
+          String.format(
+              "image at %,d namespaces: RSS / RssAnon %s / %s MiB, classes %s",
+              namespaces, mib(held.rssBytes()), mib(held.rssAnonBytes()), classes(held)));
+      // its finalizer cleans every namespace it served: at 10,000 longer than a test's pod waits
+      kube.resource(cluster).delete();
+      Benchmark.await(
+          Duration.ofMinutes(10),
+          () ->
+              kube.resources(ClusterEcrPullSecret.class).withName("bench-footprint").get() == null);
     }
   }
 
