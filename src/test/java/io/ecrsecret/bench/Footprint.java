@@ -161,7 +161,7 @@ final class Footprint {
       json.put("imageAtScale" + namespaces, held);
       log(
           String.format(
-              "image at %,d namespaces: RSS / RssAnon %s / %s MiB, classes %s",
+              "image at %,d namespaces: RSS / RssAnon %s / %s, classes %s",
               namespaces, mib(held.rssBytes()), mib(held.rssAnonBytes()), classes(held)));
       // its finalizer cleans every namespace it served: at 10,000 longer than a test's pod waits
       kube.resource(cluster).delete();
