@@ -95,17 +95,7 @@ final class Footprint {
               sandbox, kube, OperatorPod.Identity.staticKeys(sandbox.aws().adminCredentials()))) {
         var jvm = operator.process();
         pod.add(seconds(jvm.info().startInstant().get(), first.get(2, TimeUnit.MINUTES)));
-        Files.writeString(
-            root.resolve("target/bench/pod-start-" + i + ".log"),
-            kube.pods().inNamespace(OperatorPod.NAMESPACE).list().getItems().stream()
-                .map(
-                    p ->
-                        kube.pods()
-                            .inNamespace(OperatorPod.NAMESPACE)
-                            .withName(p.getMetadata().getName())
-                            .getLog())
-                .findFirst()
-                .orElse(""));
+        Files.writeString(root.resolve("target/bench/pod-start-" + i + ".log"), operator.log());
         if (i == STARTS) {
           Thread.sleep(20_000);
           podHeld = held(jvm.pid());
