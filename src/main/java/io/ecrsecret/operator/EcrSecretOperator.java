@@ -8,6 +8,8 @@ import io.ecrsecret.core.RefreshPolicy;
 import io.ecrsecret.kube.AwsKeysSecretReader;
 import io.ecrsecret.kube.ManagedSecretRemover;
 import io.ecrsecret.refresh.PullSecretRefresher;
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -26,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -171,8 +174,7 @@ public final class EcrSecretOperator implements AutoCloseable {
 
   private void begin() {
     List<KindReconcilers.Kind> wanted = KindReconcilers.wanted(config);
-    List<KindReconcilers.Kind> installed =
-        wanted.stream().filter(k -> client.supports(k.resource())).toList();
+    List<KindReconcilers.Kind> installed = installed(wanted);
     List<KindReconcilers.Kind> missing =
         wanted.stream().filter(k -> !installed.contains(k)).toList();
     if (installed.isEmpty()) {
@@ -226,6 +228,20 @@ public final class EcrSecretOperator implements AutoCloseable {
     }
   }
 
+  /** Those of these kinds whose CRD is installed: one discovery request per API version. */
+  private List<KindReconcilers.Kind> installed(List<KindReconcilers.Kind> kinds) {
+    return KindReconcilers.installed(
+        kinds,
+        apiVersion -> {
+          APIResourceList resources = client.getApiResources(apiVersion);
+          return resources == null
+              ? Set.of()
+              : resources.getResources().stream()
+                  .map(APIResource::getKind)
+                  .collect(Collectors.toSet());
+        });
+  }
+
   /** Starts the framework with a reconciler for each of these kinds. */
   private void serve(List<KindReconcilers.Kind> kinds) {
     var started = framework();
@@ -264,12 +280,12 @@ public final class EcrSecretOperator implements AutoCloseable {
   private void serveNewlyInstalled() {
     try {
       List<KindReconcilers.Kind> wanted = KindReconcilers.wanted(config);
-      List<KindReconcilers.Kind> installed =
-          wanted.stream().filter(k -> client.supports(k.resource())).toList();
-      if (installed.size() <= served.size() || closing.get()) {
+      // only the API versions of the kinds still missing are asked for
+      var added = installed(wanted.stream().filter(k -> !served.contains(k)).toList());
+      if (added.isEmpty() || closing.get()) {
         return;
       }
-      var added = installed.stream().filter(k -> !served.contains(k)).toList();
+      var installed = wanted.stream().filter(k -> served.contains(k) || added.contains(k)).toList();
       log.info("The CRDs of {} are installed now: serving them too", KindReconcilers.labels(added));
       restarting.set(true);
       try {

@@ -13,8 +13,11 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -108,6 +111,22 @@ final class KindReconcilers {
             new ArgoHelmRepoSecrets(services, compatIdentity), c -> namespaced.accept(c));
       }
     }
+  }
+
+  /**
+   * Those of these kinds whose CRD is installed, asking {@code servedKinds} (the kinds the API
+   * server serves in an API version, none where it serves no such version) once per API version:
+   * rh-mobb's two kinds share one, as do ours.
+   */
+  static List<Kind> installed(List<Kind> kinds, Function<String, Set<String>> servedKinds) {
+    Map<String, Set<String>> served = new HashMap<>();
+    return kinds.stream()
+        .filter(
+            k ->
+                served
+                    .computeIfAbsent(HasMetadata.getApiVersion(k.resource()), servedKinds)
+                    .contains(HasMetadata.getKind(k.resource())))
+        .toList();
   }
 
   static String labels(List<Kind> kinds) {

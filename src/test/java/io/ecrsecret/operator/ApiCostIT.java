@@ -69,6 +69,10 @@ class ApiCostIT {
       awaitReadyIn(kube, NAMESPACES);
       log.awaitQuiet(Duration.ofSeconds(2));
       System.out.println("bring-up of " + NAMESPACES + " namespaces: " + log.counts());
+      assertThat(log.discovery())
+          .as("which CRDs are installed: one discovery request per API version")
+          .containsExactlyInAnyOrder(
+              "/apis/ecr-secret-operator.io/v1alpha1", "/apis/ecr.mobb.redhat.com/v1alpha1");
 
       // idle: a simulated 20 minutes, with a reconcile every 2 real seconds
       log.clear();
