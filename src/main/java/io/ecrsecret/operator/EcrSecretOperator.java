@@ -10,6 +10,7 @@ import io.ecrsecret.kube.ManagedSecretRemover;
 import io.ecrsecret.refresh.PullSecretRefresher;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
+import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -228,12 +229,25 @@ public final class EcrSecretOperator implements AutoCloseable {
     }
   }
 
-  /** Those of these kinds whose CRD is installed: one discovery request per API version. */
+  /**
+   * Those of these kinds whose CRD is installed: the API versions the API server serves (one
+   * request), then the kinds of each one wanted that it serves (one request each). An API version
+   * it does not serve, rh-mobb's where its CRDs are not installed, costs no request of its own.
+   */
   private List<KindReconcilers.Kind> installed(List<KindReconcilers.Kind> kinds) {
+    if (kinds.isEmpty()) {
+      return List.of();
+    }
+    Set<String> servedVersions =
+        client.getApiGroups().getGroups().stream()
+            .flatMap(g -> g.getVersions().stream())
+            .map(GroupVersionForDiscovery::getGroupVersion)
+            .collect(Collectors.toSet());
     return KindReconcilers.installed(
         kinds,
         apiVersion -> {
-          APIResourceList resources = client.getApiResources(apiVersion);
+          APIResourceList resources =
+              servedVersions.contains(apiVersion) ? client.getApiResources(apiVersion) : null;
           return resources == null
               ? Set.of()
               : resources.getResources().stream()

@@ -94,11 +94,14 @@ public final class RequestLog implements Interceptor {
     return counts;
   }
 
-  /** The paths of the discovery requests since {@link #clear} ({@code /apis/GROUP/VERSION}). */
+  /**
+   * The paths of the discovery requests since {@link #clear} ({@code /apis}, {@code
+   * /apis/GROUP/VERSION}).
+   */
   public List<String> discovery() {
     return requests.stream()
         .map(Request::path)
-        .filter(p -> p.matches("/apis/[^/]+/[^/]+/?"))
+        .filter(p -> p.matches("/apis(/[^/]+/[^/]+)?/?"))
         .toList();
   }
 
